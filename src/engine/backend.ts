@@ -1,0 +1,65 @@
+/**
+ * The one seam every backend plugs into. A backend says per node whether it can run it (or why not),
+ * prepares once per graph, runs nodes on values, and frees what it holds.
+ */
+import type { Graph, Node } from './ir/graph.js';
+import type { OpSchema } from './ops/schema.js';
+import type { Tensor } from './tensor.js';
+
+/**
+ * A value flowing through the graph: a tensor, a sequence of tensors, or `null` for an empty optional.
+ * (An omitted optional input is `undefined`.)
+ */
+export type RuntimeValue = Tensor | RuntimeValue[] | null;
+
+/** What a kernel may ask of the executor. */
+export interface KernelEnv {
+  /** Runs a subgraph (If branch, Loop/Scan body) with the given inputs; outer-scope values resolve by name. */
+  runSubgraph(g: Graph, inputs: readonly (RuntimeValue | undefined)[]): Promise<RuntimeValue[]>;
+  /** Label of the node being run, for error messages only. */
+  readonly label: string;
+}
+
+/** A kernel: inputs and the schema's params in, outputs out. */
+export type Kernel<P = unknown> = (
+  inputs: readonly (RuntimeValue | undefined)[],
+  params: P,
+  env: KernelEnv,
+) => RuntimeValue[] | Promise<RuntimeValue[]>;
+
+/** Typed registration: the params type comes from the schema. */
+export function kernel<P>(_schema: OpSchema<never, P> | OpSchema<any, P>, fn: Kernel<P>): Kernel<P> {
+  return fn;
+}
+
+/** Op key (see opKey) → kernel. */
+export type KernelMap = Readonly<Record<string, Kernel<any>>>;
+
+/** What `supports` is told about a node beyond the node itself. */
+export interface SupportQuery {
+  readonly node: Node;
+  readonly schema: OpSchema<unknown, unknown>;
+  readonly opKey: string;
+  readonly opset: number;
+}
+
+export interface Backend {
+  readonly name: string;
+  /** `true`, or a short reason why this backend cannot run the node (shown to the user). */
+  supports(q: SupportQuery): true | string;
+  /** Once per session, after planning: pack weights, compile pipelines. */
+  prepare?(graph: Graph, nodes: readonly Node[]): Promise<void>;
+  /** Runs one node. Inputs are CPU values for CPU backends. */
+  run(q: SupportQuery, inputs: readonly (RuntimeValue | undefined)[], params: unknown, env: KernelEnv): Promise<RuntimeValue[]> | RuntimeValue[];
+  dispose?(): void;
+}
+
+/** A backend built from a kernel map: supports exactly the ops it has kernels for. */
+export function kernelMapBackend(name: string, kernels: KernelMap, extra?: Partial<Backend>): Backend {
+  return {
+    name,
+    supports: (q) => (q.opKey in kernels ? true : `no ${name} kernel for ${q.opKey}`),
+    run: (q, inputs, params, env) => kernels[q.opKey]!(inputs, params, env),
+    ...extra,
+  };
+}

@@ -1,0 +1,4 @@
+/** attention ops: schemas (attributes, shape inference, kernel params). */
+import type { OpSchema } from './schema.js';
+
+export const attentionOps = {} satisfies Record<string, OpSchema<any, any>>;

@@ -1,0 +1,4 @@
+/** control ops: schemas (attributes, shape inference, kernel params). */
+import type { OpSchema } from './schema.js';
+
+export const controlOps = {} satisfies Record<string, OpSchema<any, any>>;

@@ -1,0 +1,4 @@
+/** conv ops: schemas (attributes, shape inference, kernel params). */
+import type { OpSchema } from './schema.js';
+
+export const convOps = {} satisfies Record<string, OpSchema<any, any>>;

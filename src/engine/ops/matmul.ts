@@ -1,0 +1,4 @@
+/** matmul ops: schemas (attributes, shape inference, kernel params). */
+import type { OpSchema } from './schema.js';
+
+export const matmulOps = {} satisfies Record<string, OpSchema<any, any>>;

@@ -1,0 +1,4 @@
+/** quant ops: schemas (attributes, shape inference, kernel params). */
+import type { OpSchema } from './schema.js';
+
+export const quantOps = {} satisfies Record<string, OpSchema<any, any>>;

@@ -1,0 +1,4 @@
+/** reduce ops: schemas (attributes, shape inference, kernel params). */
+import type { OpSchema } from './schema.js';
+
+export const reduceOps = {} satisfies Record<string, OpSchema<any, any>>;

@@ -1,0 +1,4 @@
+/** rnn ops: schemas (attributes, shape inference, kernel params). */
+import type { OpSchema } from './schema.js';
+
+export const rnnOps = {} satisfies Record<string, OpSchema<any, any>>;

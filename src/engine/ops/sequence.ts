@@ -1,0 +1,4 @@
+/** sequence ops: schemas (attributes, shape inference, kernel params). */
+import type { OpSchema } from './schema.js';
+
+export const sequenceOps = {} satisfies Record<string, OpSchema<any, any>>;

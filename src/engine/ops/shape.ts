@@ -1,0 +1,4 @@
+/** shape ops: schemas (attributes, shape inference, kernel params). */
+import type { OpSchema } from './schema.js';
+
+export const shapeOps = {} satisfies Record<string, OpSchema<any, any>>;

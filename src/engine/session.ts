@@ -1,0 +1,197 @@
+/**
+ * InferenceSession: load → optimise → plan → run. Shaped like onnxruntime-web's, so its users feel at home:
+ *
+ *   const s = await InferenceSession.create('model.onnx', { backends: ['reference'] });
+ *   const { output } = await s.run({ input: new Tensor('float32', data, [1, 3, 224, 224]) });
+ */
+import type { Backend, RuntimeValue } from './backend.js';
+import { KilnError } from './errors.js';
+import { Executor } from './executor.js';
+import type { DType } from './ir/dtype.js';
+import type { Graph, Model } from './ir/graph.js';
+import { formatType, type Dim, type ValueType } from './ir/types.js';
+import { foldConstants } from './passes/constant-folding.js';
+import { eliminateDeadCode } from './passes/dce.js';
+import { inferShapes } from './passes/shape-inference.js';
+import { validateGraph } from './passes/validate.js';
+import { planGraph, type Assignment, type Plan } from './planner.js';
+import { createBackend, pickFormat, registeredBackends } from './registry.js';
+import { resolveSource, type LoadProgress, type ModelSource } from './source.js';
+import { Tensor } from './tensor.js';
+
+export interface SessionOptions {
+  /** Backends in order of preference; each node goes to the first that can run it. Default: ['reference']. */
+  backends?: readonly string[];
+  /** Force a format instead of guessing from the name or bytes. */
+  format?: 'onnx' | 'tflite' | 'gguf';
+  /** ONNX external data: side files by location, or a function that fetches one. Paths and URLs find them on their own. */
+  externalData?: Readonly<Record<string, Uint8Array>> | ((location: string) => Uint8Array | Promise<Uint8Array>);
+  /** 'disabled': no graph rewriting; 'basic'/'all': constant folding and dead-code elimination. */
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'all';
+  /** Download/read progress of the model file. */
+  onProgress?: (p: LoadProgress) => void;
+}
+
+export interface ValueMetadata {
+  readonly name: string;
+  readonly isTensor: boolean;
+  /** Element type for tensors. */
+  readonly type?: DType;
+  /** Dims: numbers, or names for symbolic dims. Undefined when the rank is unknown. */
+  readonly shape?: readonly Dim[];
+}
+
+export type Feeds = Readonly<Record<string, Tensor | RuntimeValue>>;
+
+export class InferenceSession {
+  private released = false;
+
+  private constructor(
+    readonly model: Model,
+    private readonly plan: Plan,
+    private readonly backendList: readonly Backend[],
+    private readonly executor: Executor,
+  ) {}
+
+  /** Loads a model from bytes, a URL, a File/Blob or (in Node) a path. */
+  static async create(source: ModelSource, options: SessionOptions = {}): Promise<InferenceSession> {
+    const src = await resolveSource(source, options.onProgress);
+    const format = pickFormat(src.bytes, src.name, options.format);
+    const ext = options.externalData;
+    const externalData = typeof ext === 'function' ? ext
+      : ext ? (loc: string) => {
+        const b = ext[loc];
+        if (!b) throw new KilnError('E_EXTERNAL_DATA', `external data '${loc}' is not in options.externalData`);
+        return b;
+      }
+      : src.sibling;
+    const model = await format.load(src.bytes, { externalData });
+    return InferenceSession.fromModel(model, options);
+  }
+
+  /** Builds a session from an already-loaded model (any format reader's output). */
+  static async fromModel(model: Model, options: SessionOptions = {}): Promise<InferenceSession> {
+    const names = options.backends ?? ['reference'];
+    if (names.length === 0) throw new KilnError('E_BACKEND_UNAVAILABLE', 'options.backends is empty');
+    const backends: Backend[] = [];
+    for (const n of names) backends.push(await createBackend(n));
+    const g = model.graph;
+    validateGraph(g);
+    const level = options.graphOptimizationLevel ?? 'all';
+    if (level !== 'disabled') {
+      const evaluator = backends.find((b) => b.name === 'reference') ?? (registeredBackends().includes('reference') ? await createBackend('reference') : undefined);
+      if (evaluator) await foldConstants(g, evaluator);
+      eliminateDeadCode(g);
+    }
+    inferShapes(g);
+    const plan = planGraph(g, backends);
+    for (const b of backends) {
+      const mine = plan.assignments.filter((a) => a.backend === b.name);
+      if (b.prepare && mine.length) await b.prepare(g, [...plan.graphs.values()].flatMap((p) => p.nodes.filter((n) => n.backend === b).map((n) => n.node)));
+    }
+    return new InferenceSession(model, plan, backends, new Executor(plan.graphs));
+  }
+
+  private get graph(): Graph {
+    return this.model.graph;
+  }
+
+  /** Graph inputs a caller feeds (initializers listed as inputs are optional overrides, not included). */
+  get inputNames(): readonly string[] {
+    return this.graph.inputs.filter((i) => !this.graph.initializers.has(i.name)).map((i) => i.name);
+  }
+
+  get outputNames(): readonly string[] {
+    return this.graph.outputs.map((o) => o.name);
+  }
+
+  get inputMetadata(): readonly ValueMetadata[] {
+    return this.inputNames.map((n) => metadata(n, this.graph.valueTypes.get(n) ?? this.graph.inputs.find((i) => i.name === n)?.type));
+  }
+
+  get outputMetadata(): readonly ValueMetadata[] {
+    return this.outputNames.map((n) => metadata(n, this.graph.valueTypes.get(n) ?? this.graph.outputs.find((o) => o.name === n)?.type));
+  }
+
+  /** Per node: the backend that runs it and why earlier backends declined. */
+  get assignments(): readonly Assignment[] {
+    return this.plan.assignments;
+  }
+
+  /** Backend name → number of nodes it runs. */
+  get backendSummary(): Readonly<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const a of this.plan.assignments) out[a.backend] = (out[a.backend] ?? 0) + 1;
+    return out;
+  }
+
+  /** Runs the model. Returns the requested outputs (all by default), keyed by name. */
+  async run(feeds: Feeds, fetches?: readonly string[]): Promise<Record<string, Tensor>> {
+    return (await this.runValues(feeds, fetches)) as Record<string, Tensor>;
+  }
+
+  /** Like run(), for models with sequence or optional outputs (arrays and null come back as they are). */
+  async runValues(feeds: Feeds, fetches?: readonly string[]): Promise<Record<string, RuntimeValue>> {
+    if (this.released) throw new KilnError('E_RELEASED', 'this session was released');
+    const wanted = fetches ?? this.outputNames;
+    for (const w of wanted) {
+      if (!this.outputNames.includes(w)) throw new KilnError('E_INPUT_INVALID', `'${w}' is not an output of this model; outputs: ${this.outputNames.join(', ')}`);
+    }
+    const scope = await this.executor.runGraph(this.graph, this.checkFeeds(feeds));
+    const out: Record<string, RuntimeValue> = {};
+    for (const w of wanted) {
+      const v = scope.get(w);
+      if (v === undefined) throw new KilnError('E_INTERNAL', `output '${w}' was not produced`);
+      out[w] = v;
+    }
+    return out;
+  }
+
+  private checkFeeds(feeds: Feeds): Map<string, RuntimeValue> {
+    if (feeds === null || typeof feeds !== 'object') throw new KilnError('E_INPUT_INVALID', 'feeds must be an object of name → Tensor');
+    const allowed = new Set(this.graph.inputs.map((i) => i.name));
+    const out = new Map<string, RuntimeValue>();
+    const symbols = new Map<string, number>();
+    for (const [name, v] of Object.entries(feeds)) {
+      if (!allowed.has(name)) throw new KilnError('E_INPUT_INVALID', `'${name}' is not an input of this model; inputs: ${this.inputNames.join(', ')}`, { tensor: name });
+      const declared = this.graph.inputs.find((i) => i.name === name)!.type;
+      if (v instanceof Tensor && declared?.kind === 'tensor') checkTensorFeed(name, v, declared, symbols);
+      out.set(name, v as RuntimeValue);
+    }
+    const missing = this.inputNames.filter((n) => !out.has(n) && this.graph.inputs.find((i) => i.name === n)?.type?.kind !== 'optional');
+    if (missing.length) throw new KilnError('E_INPUT_INVALID', `missing input(s): ${missing.join(', ')}`, { tensor: missing[0] });
+    return out;
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    for (const b of this.backendList) b.dispose?.();
+  }
+}
+
+function checkTensorFeed(name: string, t: Tensor, declared: Extract<ValueType, { kind: 'tensor' }>, symbols: Map<string, number>): void {
+  if (t.type !== declared.dtype) {
+    throw new KilnError('E_INPUT_INVALID', `input '${name}' must be ${declared.dtype}, got ${t.type}`, { tensor: name });
+  }
+  if (!declared.shape) return;
+  const bad = () => new KilnError('E_SHAPE_MISMATCH', `input '${name}' must have shape ${formatType(declared)}, got [${t.dims.join(',')}]`, { tensor: name });
+  if (declared.shape.length !== t.dims.length) throw bad();
+  declared.shape.forEach((d, i) => {
+    const got = t.dims[i]!;
+    if (typeof d === 'number') {
+      if (d !== got) throw bad();
+    } else if (!d.startsWith('?')) {
+      const prev = symbols.get(d);
+      if (prev !== undefined && prev !== got) {
+        throw new KilnError('E_SHAPE_MISMATCH', `input '${name}' dim ${i} ('${d}') is ${got}, but another input set '${d}' to ${prev}`, { tensor: name });
+      }
+      symbols.set(d, got);
+    }
+  });
+}
+
+function metadata(name: string, t: ValueType | undefined): ValueMetadata {
+  if (t?.kind === 'tensor') return { name, isTensor: true, type: t.dtype, shape: t.shape };
+  return { name, isTensor: false };
+}

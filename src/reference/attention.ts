@@ -1,0 +1,4 @@
+/** Reference kernels: attention ops. */
+import type { KernelMap } from '../engine/backend.js';
+
+export const attentionKernels: KernelMap = {};

@@ -1,0 +1,4 @@
+/** Reference kernels: rnn ops. */
+import type { KernelMap } from '../engine/backend.js';
+
+export const rnnKernels: KernelMap = {};

@@ -1,0 +1,4 @@
+/** Reference kernels: signal ops. */
+import type { KernelMap } from '../engine/backend.js';
+
+export const signalKernels: KernelMap = {};
