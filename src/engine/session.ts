@@ -78,12 +78,13 @@ export class InferenceSession {
     const g = model.graph;
     validateGraph(g);
     const level = options.graphOptimizationLevel ?? 'all';
+    inferShapes(g);
     if (level !== 'disabled') {
       const evaluator = backends.find((b) => b.name === 'reference') ?? (registeredBackends().includes('reference') ? await createBackend('reference') : undefined);
       if (evaluator) await foldConstants(g, evaluator);
       eliminateDeadCode(g);
+      inferShapes(g);
     }
-    inferShapes(g);
     const plan = planGraph(g, backends);
     for (const b of backends) {
       const mine = plan.assignments.filter((a) => a.backend === b.name);

@@ -35,7 +35,8 @@ export function inferShapes(g: Graph): void {
   for (const n of g.nodes) inferNode(g, n);
 }
 
-function inferNode(g: Graph, n: Node): void {
+/** Infers one node's output types into `g.valueTypes`. */
+export function inferNode(g: Graph, n: Node): void {
   const schema = getSchema(opKey(n.domain, n.opType));
   if (!schema) return;
   const opset = g.opsets.get(n.domain) ?? 1;

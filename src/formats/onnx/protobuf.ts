@@ -32,6 +32,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 export class ProtoReader {
   pos: number;
+  /** Where the last key started, for wire-type errors. */
+  keyAt = 0;
   private readonly view: DataView;
 
   constructor(
@@ -106,6 +108,7 @@ export class ProtoReader {
   /** Reads the next key. Returns [fieldNumber, wireType]. */
   key(): [number, number] {
     const at = this.pos;
+    this.keyAt = at;
     const k = this.varint('key');
     const field = Math.floor(k / 8);
     const wire = k & 7;
@@ -116,7 +119,7 @@ export class ProtoReader {
 
   /** Checks that a known field came with the wire type its declaration needs. */
   expect(wire: number, want: number, field: string): void {
-    if (wire !== want) this.fail(`wrong wire type ${WIRE_NAMES[wire]} (expected ${WIRE_NAMES[want]})`, this.pos, field);
+    if (wire !== want) this.fail(`wrong wire type ${WIRE_NAMES[wire]} (expected ${WIRE_NAMES[want]})`, this.keyAt, field);
   }
 
   skip(wire: number): void {

@@ -1,0 +1,3 @@
+import { conformanceShard } from './suite.js';
+
+conformanceShard(['simple', 'pytorch-converted', 'pytorch-operator'], 'reference');

@@ -1,0 +1,3 @@
+import { conformanceShard } from './suite.js';
+
+conformanceShard(['node'], 'reference', 3, 4);
