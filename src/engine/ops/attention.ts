@@ -1,4 +1,7 @@
-/** attention ops: schemas (attributes, shape inference, kernel params). */
+/** attention ops: schemas (attributes, shape inference, kernel params). One file per op in ./attention/. */
 import type { OpSchema } from './schema.js';
+import { linearAttentionOps } from './attention/linear.js';
+import { rotaryOps } from './attention/rotary.js';
+import { sdpaOps } from './attention/sdpa.js';
 
-export const attentionOps = {} satisfies Record<string, OpSchema<any, any>>;
+export const attentionOps = { ...sdpaOps, ...rotaryOps, ...linearAttentionOps } satisfies Record<string, OpSchema<any, any>>;
