@@ -130,21 +130,22 @@ export function miniFloatToNumber(name: MiniFloatName, code: number): number {
 }
 
 /**
- * Number → narrow float code, RNE, following ONNX Cast's table: with `saturate`, out-of-range values
- * clamp to ±max (and ±Inf too, except for the fnuz types where Inf becomes NaN); without, they become
- * Inf where the format has one, NaN otherwise.
+ * Number → narrow float code, RNE, as the ONNX reference implementation (whose outputs the conformance
+ * tests hold) does it: with `saturate`, out-of-range values and ±Inf clamp to ±max; without, they become
+ * Inf where the format has one, NaN otherwise. float4e2m1 has no NaN or Inf: it always saturates, and NaN
+ * becomes the -0 code.
  */
 export function numberToMiniFloat(name: MiniFloatName, x: number, saturate = true): number {
   const t = table(name);
   const { fmt, signBit } = t;
-  const nan = fmt.special === 'fnuz' ? signBit : fmt.special === 'fn' ? 2 * signBit - 1 : fmt.special === 'ieee' ? signBit - 1 : 0;
+  const nan = fmt.special === 'fnuz' ? signBit : fmt.special === 'fn' ? signBit - 1 : fmt.special === 'ieee' ? signBit - 1 : 0;
   const neg = x < 0 || Object.is(x, -0);
   const signed = (code: number) => (neg && !(fmt.special === 'fnuz' && code === 0) ? code | signBit : code);
-  if (Number.isNaN(x)) return fmt.special === 'none' ? signBit - 1 : nan;
+  if (Number.isNaN(x)) return fmt.special === 'none' ? signBit : nan; // float4e2m1 has no NaN: ONNX writes -0
   const a = Math.abs(x);
   if (a === Infinity) {
     if (fmt.special === 'ieee') return saturate ? signed(t.positives[t.positives.length - 1]!.code) : signed(((1 << fmt.expBits) - 1) << fmt.manBits);
-    if (fmt.special === 'fnuz') return nan;
+    if (fmt.special === 'fnuz') return saturate ? signed(t.positives[t.positives.length - 1]!.code) : nan;
     if (fmt.special === 'none') return signed(t.positives[t.positives.length - 1]!.code);
     return saturate ? signed(t.positives[t.positives.length - 1]!.code) : nan;
   }
