@@ -31,6 +31,7 @@ export const KNOWN_OPSETS: Readonly<Record<string, number>> = {
   'ai.onnx.preview.training': 1,
   'ai.onnx.preview': 1,
   'com.microsoft': 1,
+  tflite: 1,
 };
 
 export function planGraph(root: Graph, backends: readonly Backend[]): Plan {

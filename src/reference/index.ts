@@ -16,6 +16,7 @@ import { rnnKernels } from './rnn.js';
 import { sequenceKernels } from './sequence.js';
 import { shapeKernels } from './shape.js';
 import { signalKernels } from './signal.js';
+import { tfliteKernels } from './tflite.js';
 
 export const REFERENCE_KERNELS: KernelMap = {
   ...elementwiseKernels,
@@ -31,6 +32,7 @@ export const REFERENCE_KERNELS: KernelMap = {
   ...sequenceKernels,
   ...signalKernels,
   ...miscKernels,
+  ...tfliteKernels,
 };
 
 export function createReferenceBackend(): Backend {

@@ -16,6 +16,7 @@ import { rnnOps } from './rnn.js';
 import { sequenceOps } from './sequence.js';
 import { shapeOps } from './shape.js';
 import { signalOps } from './signal.js';
+import { tfliteOps } from './tflite.js';
 
 export const OP_TABLE = {
   ...elementwiseOps,
@@ -31,6 +32,7 @@ export const OP_TABLE = {
   ...sequenceOps,
   ...signalOps,
   ...miscOps,
+  ...tfliteOps,
 } satisfies Record<string, OpSchema<any, any>>;
 
 export type OpName = keyof typeof OP_TABLE;
