@@ -72,7 +72,14 @@ export function inferSubgraph(sub: Graph, inputTypes: readonly (ValueType | unde
     const merged = mergeTypes(inp.type ?? sub.valueTypes.get(inp.name), inputTypes[i]);
     if (merged) sub.valueTypes.set(inp.name, merged);
   });
-  inferShapes(sub);
+  try {
+    inferShapes(sub);
+  } catch (e) {
+    // A subgraph may be invalid for inputs it never runs with (the untaken branch of an If): leave its
+    // outputs unknown here; if it does run, the executor reports the error with the values at hand.
+    if (!(e instanceof KilnError) || e.code === 'E_INTERNAL') throw e;
+    return sub.outputs.map((o) => o.type);
+  }
   return sub.outputs.map((o) => lookupType(sub, o.name));
 }
 
