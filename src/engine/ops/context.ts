@@ -2,7 +2,7 @@
 import type { RuntimeValue } from '../backend.js';
 import { KilnError, type KilnErrorCode } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
-import { tensorType, type TensorType, type ValueType } from '../ir/types.js';
+import { freshDim, tensorType, type TensorType, type ValueType } from '../ir/types.js';
 import { Tensor } from '../tensor.js';
 import type { OpContext, ParamsContext } from './schema.js';
 
@@ -60,5 +60,18 @@ export function typeOfValue(v: RuntimeValue | undefined): ValueType | undefined 
   if (v === undefined) return undefined;
   if (v === null) return { kind: 'optional' };
   if (v instanceof Tensor) return tensorType(v.type, v.dims);
-  return { kind: 'sequence', elem: v.length ? typeOfValue(v[0]) : undefined };
+  return { kind: 'sequence', elem: joinTypes(v.map(typeOfValue)) };
+}
+
+/** One type for all elements of a sequence: sizes that differ between elements become symbols. */
+function joinTypes(types: readonly (ValueType | undefined)[]): ValueType | undefined {
+  const first = types[0];
+  if (!first || first.kind !== 'tensor' || types.length === 1) return first;
+  let shape = first.shape;
+  for (const t of types.slice(1)) {
+    if (!t || t.kind !== 'tensor' || t.dtype !== first.dtype) return undefined;
+    if (!shape || !t.shape || t.shape.length !== shape.length) { shape = undefined; break; }
+    shape = shape.map((d, i) => (d === t.shape![i] ? d : freshDim()));
+  }
+  return tensorType(first.dtype, shape);
 }
