@@ -45,12 +45,25 @@ export interface SupportQuery {
 
 export interface Backend {
   readonly name: string;
+  /**
+   * Where this backend's kernels take their tensor inputs and leave their outputs: 'cpu' (the default)
+   * or a device location such as 'gpu-buffer'. The executor moves tensors between locations: `upload`
+   * here for CPU → device, the tensor's own `download` for device → CPU.
+   */
+  readonly location?: string;
   /** `true`, or a short reason why this backend cannot run the node (shown to the user). */
   supports(q: SupportQuery): true | string;
   /** Once per session, after planning: pack weights, compile pipelines. */
   prepare?(graph: Graph, nodes: readonly Node[]): Promise<void>;
-  /** Runs one node. Inputs are CPU values for CPU backends. */
+  /** Runs one node. Tensor inputs are in this backend's location. */
   run(q: SupportQuery, inputs: readonly (RuntimeValue | undefined)[], params: unknown, env: KernelEnv): Promise<RuntimeValue[]> | RuntimeValue[];
+  /** CPU tensor → a tensor in this backend's location (device backends only). */
+  upload?(t: Tensor): Promise<Tensor> | Tensor;
+  /**
+   * Called when a value this backend produced is dead (no later node reads it, it is not an output).
+   * Device backends return its memory to their pool; they must account for outputs that alias inputs.
+   */
+  release?(t: Tensor): void;
   dispose?(): void;
 }
 

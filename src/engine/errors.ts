@@ -18,6 +18,7 @@ export type KilnErrorCode =
   | 'E_DEVICE_LOST'
   | 'E_QUOTA'
   | 'E_RELEASED' // the session was used after release()
+  | 'E_ABORTED' // run() was aborted through its AbortSignal
   | 'E_INTERNAL'; // a bug in Kiln: please report it
 
 export interface KilnErrorDetails {

@@ -61,10 +61,76 @@ export class Scope {
   }
 }
 
+/** One node's run, for profiling. */
+export interface NodeProfile {
+  readonly node: string;
+  readonly opType: string;
+  readonly backend: string;
+  /** Wall time of the backend call (for GPU backends: the time to encode and submit). */
+  readonly ms: number;
+}
+
+export interface RunOptions {
+  /** Checked before every node: an aborted run throws KilnError('E_ABORTED'). */
+  readonly signal?: AbortSignal;
+  /** When given, each node's timing is pushed here. */
+  readonly profile?: NodeProfile[];
+}
+
+/** Per-run bookkeeping: which backend produced each live tensor, copies made in other locations. */
+class RunState {
+  /** Live references to each backend-produced tensor (the same object may sit under several names). */
+  readonly refs = new Map<Tensor, number>();
+  readonly producer = new Map<Tensor, Backend>();
+  /** Copies of a tensor moved to another location, released with the original. */
+  readonly copies = new Map<Tensor, Map<string, Tensor>>();
+  constructor(readonly opts: RunOptions) {}
+
+  hold(t: RuntimeValue | undefined, by?: Backend): void {
+    if (!(t instanceof Tensor)) return;
+    this.refs.set(t, (this.refs.get(t) ?? 0) + 1);
+    if (by && !this.producer.has(t)) this.producer.set(t, by);
+  }
+
+  drop(t: RuntimeValue | undefined): void {
+    if (!(t instanceof Tensor)) return;
+    const n = (this.refs.get(t) ?? 1) - 1;
+    if (n > 0) { this.refs.set(t, n); return; }
+    this.refs.delete(t);
+    const b = this.producer.get(t);
+    this.producer.delete(t);
+    b?.release?.(t);
+    for (const [, c] of this.copies.get(t) ?? []) this.producer.get(c)?.release?.(c);
+    this.copies.delete(t);
+  }
+
+  /** `t` in `location`, moving it there (and caching the copy) when needed. */
+  async moveTo(t: Tensor, backend: Backend): Promise<Tensor> {
+    const loc = backend.location ?? 'cpu';
+    if (t.location === loc) return t;
+    const cached = this.copies.get(t)?.get(loc);
+    if (cached) return cached;
+    let moved = await t.toCpu();
+    if (loc !== 'cpu') {
+      if (!backend.upload) throw new KilnError('E_INTERNAL', `backend '${backend.name}' (location ${loc}) has no upload()`);
+      moved = await backend.upload(moved);
+      this.producer.set(moved, backend);
+    }
+    if (!this.copies.has(t)) this.copies.set(t, new Map());
+    this.copies.get(t)!.set(loc, moved);
+    return moved;
+  }
+}
+
 export class Executor {
   constructor(private readonly plans: ReadonlyMap<Graph, GraphPlan>) {}
 
-  async runGraph(graph: Graph, feeds: ReadonlyMap<string, RuntimeValue>, parent?: Scope): Promise<Scope> {
+  /** Runs `graph`; values it produces (graph outputs included) are left in the returned scope. */
+  async runGraph(graph: Graph, feeds: ReadonlyMap<string, RuntimeValue>, opts: RunOptions = {}): Promise<Scope> {
+    return this.run(graph, feeds, undefined, new RunState(opts));
+  }
+
+  private async run(graph: Graph, feeds: ReadonlyMap<string, RuntimeValue>, parent: Scope | undefined, state: RunState): Promise<Scope> {
     const plan = this.plans.get(graph);
     if (!plan) throw new KilnError('E_INTERNAL', `graph '${graph.name}' was not planned`);
     const scope = new Scope(graph, parent);
@@ -72,12 +138,14 @@ export class Executor {
     for (let i = 0; i < plan.nodes.length; i++) {
       const p = plan.nodes[i]!;
       const n = p.node;
-      const inputs = n.inputs.map((name) => {
-        if (name === '') return undefined;
+      if (state.opts.signal?.aborted) throw new KilnError('E_ABORTED', `the run was aborted before node ${n.label}`, { node: n.name });
+      const inputs: (RuntimeValue | undefined)[] = [];
+      for (const name of n.inputs) {
+        if (name === '') { inputs.push(undefined); continue; }
         const v = scope.get(name);
         if (v === undefined) throw new KilnError('E_INTERNAL', `node ${n.label}: value '${name}' is not available`, { node: n.name });
-        return v;
-      });
+        inputs.push(v instanceof Tensor ? await state.moveTo(v, p.backend) : v);
+      }
       const env: KernelEnv = {
         label: n.label,
         runSubgraph: async (g, subInputs) => {
@@ -86,7 +154,7 @@ export class Executor {
             const v = subInputs[k];
             if (v !== undefined) subFeeds.set(inp.name, v);
           });
-          const s = await this.runGraph(g, subFeeds, scope);
+          const s = await this.run(g, subFeeds, scope, state);
           return g.outputs.map((o) => {
             const v = s.get(o.name);
             if (v === undefined) throw new KilnError('E_RUNTIME', `node ${n.label}: subgraph output '${o.name}' was not produced`, { node: n.name });
@@ -94,47 +162,84 @@ export class Executor {
           });
         },
       };
+      const t0 = state.opts.profile ? performance.now() : 0;
       const outs = await runNode(p, inputs, env);
+      if (state.opts.profile) state.opts.profile.push({ node: n.name, opType: n.opType, backend: p.backend.name, ms: performance.now() - t0 });
       n.outputs.forEach((o, k) => {
-        if (o && outs[k] !== undefined) scope.vars.set(o, outs[k]!);
+        if (o && outs[k] !== undefined) {
+          scope.vars.set(o, outs[k]!);
+          state.hold(outs[k], p.backend);
+        }
       });
       // Free what no later node reads.
       for (const d of [...dependencies(n), ...n.outputs]) {
-        if (d && plan.lastUse.get(d)! <= i && !plan.keep.has(d) && scope.vars.has(d)) scope.vars.delete(d);
+        if (d && plan.lastUse.get(d)! <= i && !plan.keep.has(d) && scope.vars.has(d)) {
+          state.drop(scope.vars.get(d));
+          scope.vars.delete(d);
+        }
       }
     }
     return scope;
   }
 }
 
-/** Runs one node: infer on concrete values, compute params, call the kernel, check the outputs. */
+/** Thrown by ctx.value(i) when input i lives on a device: the executor downloads it and asks again. */
+class NeedsValue extends Error {
+  constructor(readonly index: number) {
+    super(`input ${index} must be read on the CPU`);
+  }
+}
+
+/**
+ * Runs one node: infer on concrete values, compute params, call the kernel, check the outputs. Inputs the
+ * schema reads as values (a Reshape's shape, a Slice's starts) are brought to the CPU for it, while the
+ * kernel still gets every input where its backend keeps them.
+ */
 export async function runNode(p: NodePlan, inputs: readonly (RuntimeValue | undefined)[], env: KernelEnv): Promise<RuntimeValue[]> {
   const n = p.node;
-  const ctx = makeContext({
-    label: n.label,
-    nodeName: n.name,
-    opset: p.opset,
-    attrs: p.attrs,
-    inputs: inputs.map(typeOfValue),
-    present: inputs.map((v) => v !== undefined),
-    numOutputs: n.outputs.length,
-    value: (i) => (inputs[i] instanceof Tensor ? (inputs[i] as Tensor) : undefined),
-  });
-  let outs: RuntimeValue[];
-  let inferred: (ValueType | undefined)[] = [];
-  try {
+  const host = [...inputs];
+  for (;;) {
     try {
-      inferred = p.schema.infer(ctx);
+      return await runNodeOnce(p, inputs, host, env);
     } catch (e) {
-      if (!(e instanceof ShapeUnknown)) throw e;
+      if (!(e instanceof NeedsValue)) throw e;
+      host[e.index] = await (inputs[e.index] as Tensor).toCpu();
     }
-    const params = p.schema.params(withOutputs(ctx, inferred));
-    outs = await p.backend.run(p.query, inputs, params, env);
-  } catch (e) {
-    throw asNodeError(e, n);
   }
-  if (n.subgraphs().length === 0) checkOutputs(n, inferred, outs);
-  return outs;
+
+  async function runNodeOnce(p: NodePlan, inputs: readonly (RuntimeValue | undefined)[], host: (RuntimeValue | undefined)[], env: KernelEnv): Promise<RuntimeValue[]> {
+    const ctx = makeContext({
+      label: n.label,
+      nodeName: n.name,
+      opset: p.opset,
+      attrs: p.attrs,
+      inputs: inputs.map(typeOfValue),
+      present: inputs.map((v) => v !== undefined),
+      numOutputs: n.outputs.length,
+      value: (i) => {
+        const v = host[i];
+        if (!(v instanceof Tensor)) return undefined;
+        if (v.location !== 'cpu') throw new NeedsValue(i);
+        return v;
+      },
+    });
+    let outs: RuntimeValue[];
+    let inferred: (ValueType | undefined)[] = [];
+    try {
+      try {
+        inferred = p.schema.infer(ctx);
+      } catch (e) {
+        if (!(e instanceof ShapeUnknown)) throw e;
+      }
+      const params = p.schema.params(withOutputs(ctx, inferred));
+      outs = await p.backend.run(p.query, inputs, params, env);
+    } catch (e) {
+      if (e instanceof NeedsValue) throw e;
+      throw asNodeError(e, n);
+    }
+    if (n.subgraphs().length === 0) checkOutputs(n, inferred, outs);
+    return outs;
+  }
 }
 
 function asNodeError(e: unknown, n: Node): KilnError {

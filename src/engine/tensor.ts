@@ -89,20 +89,47 @@ function coerceData(type: DType, data: unknown): TensorData {
 
 const describe = (x: unknown): string => (x === null ? 'null' : typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x);
 
+/** Where a tensor's elements live. 'cpu' tensors have `data`; others live in a backend's memory. */
+export type TensorLocation = 'cpu' | 'gpu-buffer' | (string & {});
+
+/** A tensor held by a backend outside the JS heap (a GPU buffer): how to read it back and free it. */
+export interface DeviceStorage {
+  readonly location: Exclude<TensorLocation, 'cpu'>;
+  /** The backend's handle (a GPUBuffer for 'gpu-buffer'). */
+  readonly handle: unknown;
+  /** Name of the backend that owns the storage. */
+  readonly backend: string;
+  download(): Promise<TensorData>;
+  /** Returns the memory to its owner (called once, when nothing needs the tensor any more). */
+  dispose?(): void;
+}
+
 /**
- * A tensor on the CPU: element type, dimensions and data. Shaped like onnxruntime-web's Tensor:
+ * A tensor: element type, dimensions and data. Shaped like onnxruntime-web's Tensor:
  * `new Tensor('float32', data, [1, 3, 224, 224])` or `new Tensor(float32Array, dims)`.
+ * A tensor can also live in a backend's memory (`Tensor.fromDevice`, location 'gpu-buffer'): read it with
+ * `await tensor.getData()`.
  */
 export class Tensor {
   readonly type: DType;
   readonly dims: readonly number[];
-  readonly data: TensorData;
   readonly size: number;
-  readonly location = 'cpu' as const;
+  readonly location: TensorLocation;
+  private cpuData: TensorData | undefined;
+  private device: DeviceStorage | undefined;
 
   constructor(type: DType, data: TensorData | readonly number[] | readonly bigint[] | readonly boolean[] | readonly string[], dims?: readonly number[]);
   constructor(data: TensorData | readonly boolean[], dims?: readonly number[]);
   constructor(a: unknown, b?: unknown, c?: unknown) {
+    if (a === DEVICE) {
+      const init = b as { type: DType; dims: readonly number[]; device: DeviceStorage };
+      this.type = init.type;
+      this.dims = Object.freeze([...init.dims]);
+      this.size = sizeOf(this.dims);
+      this.location = init.device.location;
+      this.device = init.device;
+      return;
+    }
     let type: DType;
     let data: TensorData;
     let dims: readonly number[] | undefined;
@@ -133,8 +160,14 @@ export class Tensor {
     }
     this.type = type;
     this.dims = Object.freeze([...dims]);
-    this.data = data;
+    this.cpuData = data;
     this.size = size;
+    this.location = 'cpu';
+  }
+
+  /** A tensor living in a backend's memory (used by backends; users get them as run() outputs). */
+  static fromDevice(type: DType, dims: readonly number[], device: DeviceStorage): Tensor {
+    return new Tensor(DEVICE as unknown as DType, { type, dims, device } as unknown as TensorData);
   }
 
   /** A tensor of zeros (or empty strings). */
@@ -142,16 +175,42 @@ export class Tensor {
     return new Tensor(type, allocData(type, sizeOf(dims)), dims);
   }
 
-  /** Same data, other dims (element count must match). No copy. */
+  /** The elements, for CPU tensors. A device tensor throws: read it with `await getData()`. */
+  get data(): TensorData {
+    if (this.cpuData === undefined) {
+      throw new KilnError('E_INPUT_INVALID', `this ${this.type} tensor lives in ${this.location}; read it with 'await tensor.getData()'`);
+    }
+    return this.cpuData;
+  }
+
+  /** The device storage of a non-CPU tensor (e.g. `.handle` is the GPUBuffer). */
+  get deviceStorage(): DeviceStorage | undefined {
+    return this.device;
+  }
+
+  /** Same data, other dims (element count must match). No copy. CPU tensors only. */
   reshape(dims: readonly number[]): Tensor {
     return new Tensor(this.type, this.data, dims);
   }
 
-  /** For API parity with onnxruntime-web: CPU tensors resolve at once. */
+  /** The elements, downloading them from the device first when the tensor lives there. */
   async getData(): Promise<TensorData> {
-    return this.data;
+    if (this.cpuData === undefined) this.cpuData = await this.device!.download();
+    return this.cpuData;
   }
 
-  /** Nothing to free for CPU tensors; kept for API parity with GPU tensors. */
-  dispose(): void {}
+  /** A CPU tensor with the same elements (this one when already on the CPU). */
+  async toCpu(): Promise<Tensor> {
+    return this.location === 'cpu' ? this : new Tensor(this.type, await this.getData(), this.dims);
+  }
+
+  /** Frees device memory (no-op for CPU tensors). The tensor must not be used afterwards. */
+  dispose(): void {
+    const d = this.device;
+    this.device = undefined;
+    d?.dispose?.();
+  }
 }
+
+/** Private marker for the device-tensor constructor path. */
+const DEVICE = Symbol('device-tensor');
