@@ -15,3 +15,11 @@ describe('op table', () => {
     expect(bad.map(([k]) => k)).toEqual([]);
   });
 });
+
+describe('docs/ops.md', () => {
+  it('is up to date (regenerate with npm run docs:ops)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { renderOpsTable } = await import('../../scripts/ops-table-render.js');
+    expect(readFileSync(new URL('../../docs/ops.md', import.meta.url), 'utf8')).toBe(renderOpsTable());
+  });
+});
