@@ -57,13 +57,12 @@ export interface Backend {
   prepare?(graph: Graph, nodes: readonly Node[]): Promise<void>;
   /** Runs one node. Tensor inputs are in this backend's location. */
   run(q: SupportQuery, inputs: readonly (RuntimeValue | undefined)[], params: unknown, env: KernelEnv): Promise<RuntimeValue[]> | RuntimeValue[];
-  /** CPU tensor → a tensor in this backend's location (device backends only). */
-  upload?(t: Tensor): Promise<Tensor> | Tensor;
   /**
-   * Called when a value this backend produced is dead (no later node reads it, it is not an output).
-   * Device backends return its memory to their pool; they must account for outputs that alias inputs.
+   * CPU tensor → a tensor in this backend's location (device backends only). Device tensors are freed
+   * through their DeviceStorage.dispose(), which the executor calls when a value dies; a backend whose
+   * outputs can share memory with their inputs (a reshape) must count references itself.
    */
-  release?(t: Tensor): void;
+  upload?(t: Tensor): Promise<Tensor> | Tensor;
   dispose?(): void;
 }
 

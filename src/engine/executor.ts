@@ -77,57 +77,92 @@ export interface RunOptions {
   readonly profile?: NodeProfile[];
 }
 
-/** Per-run bookkeeping: which backend produced each live tensor, copies made in other locations. */
+/**
+ * Per-run bookkeeping of device memory: live references to each tensor a backend produced (the same
+ * object may sit under several names), and copies of tensors moved to another location. A device tensor
+ * is disposed when its last reference dies; copies die with the run. Copies of constants (initializers)
+ * are kept by the executor across runs, so weights move to a device once.
+ */
 class RunState {
-  /** Live references to each backend-produced tensor (the same object may sit under several names). */
   readonly refs = new Map<Tensor, number>();
-  readonly producer = new Map<Tensor, Backend>();
-  /** Copies of a tensor moved to another location, released with the original. */
   readonly copies = new Map<Tensor, Map<string, Tensor>>();
-  constructor(readonly opts: RunOptions) {}
+  constructor(readonly opts: RunOptions, private readonly constants: ConstantCopies) {}
 
-  hold(t: RuntimeValue | undefined, by?: Backend): void {
-    if (!(t instanceof Tensor)) return;
-    this.refs.set(t, (this.refs.get(t) ?? 0) + 1);
-    if (by && !this.producer.has(t)) this.producer.set(t, by);
+  hold(t: RuntimeValue | undefined): void {
+    if (t instanceof Tensor && t.location !== 'cpu') this.refs.set(t, (this.refs.get(t) ?? 0) + 1);
   }
 
   drop(t: RuntimeValue | undefined): void {
     if (!(t instanceof Tensor)) return;
-    const n = (this.refs.get(t) ?? 1) - 1;
-    if (n > 0) { this.refs.set(t, n); return; }
-    this.refs.delete(t);
-    const b = this.producer.get(t);
-    this.producer.delete(t);
-    b?.release?.(t);
-    for (const [, c] of this.copies.get(t) ?? []) this.producer.get(c)?.release?.(c);
+    const n = this.refs.get(t);
+    if (n !== undefined) {
+      if (n > 1) { this.refs.set(t, n - 1); return; }
+      this.refs.delete(t);
+      t.dispose();
+    }
+    for (const c of this.copies.get(t)?.values() ?? []) c.dispose();
     this.copies.delete(t);
   }
 
-  /** `t` in `location`, moving it there (and caching the copy) when needed. */
+  /** `t` where `backend` keeps its tensors, moving it there (once per run, once per session for constants). */
   async moveTo(t: Tensor, backend: Backend): Promise<Tensor> {
     const loc = backend.location ?? 'cpu';
     if (t.location === loc) return t;
-    const cached = this.copies.get(t)?.get(loc);
+    const cache = this.constants.isConstant(t) ? this.constants.copies : this.copies;
+    const cached = cache.get(t)?.get(loc);
     if (cached) return cached;
     let moved = await t.toCpu();
     if (loc !== 'cpu') {
       if (!backend.upload) throw new KilnError('E_INTERNAL', `backend '${backend.name}' (location ${loc}) has no upload()`);
       moved = await backend.upload(moved);
-      this.producer.set(moved, backend);
     }
-    if (!this.copies.has(t)) this.copies.set(t, new Map());
-    this.copies.get(t)!.set(loc, moved);
+    if (!cache.has(t)) cache.set(t, new Map());
+    cache.get(t)!.set(loc, moved);
     return moved;
+  }
+
+  /** End of run: copies of feeds and outputs are no longer needed. */
+  finish(): void {
+    for (const m of this.copies.values()) for (const c of m.values()) if (c.location !== 'cpu') c.dispose();
+    this.copies.clear();
+  }
+}
+
+/** Initializers moved to a device, kept for the session's life. */
+class ConstantCopies {
+  readonly copies = new Map<Tensor, Map<string, Tensor>>();
+  private readonly constants = new Set<Tensor>();
+  constructor(graphs: Iterable<Graph>) {
+    for (const g of graphs) for (const t of g.initializers.values()) this.constants.add(t);
+  }
+  isConstant(t: Tensor): boolean {
+    return this.constants.has(t);
+  }
+  dispose(): void {
+    for (const m of this.copies.values()) for (const c of m.values()) c.dispose();
+    this.copies.clear();
   }
 }
 
 export class Executor {
-  constructor(private readonly plans: ReadonlyMap<Graph, GraphPlan>) {}
+  private readonly constants: ConstantCopies;
+  constructor(private readonly plans: ReadonlyMap<Graph, GraphPlan>) {
+    this.constants = new ConstantCopies(plans.keys());
+  }
 
   /** Runs `graph`; values it produces (graph outputs included) are left in the returned scope. */
   async runGraph(graph: Graph, feeds: ReadonlyMap<string, RuntimeValue>, opts: RunOptions = {}): Promise<Scope> {
-    return this.run(graph, feeds, undefined, new RunState(opts));
+    const state = new RunState(opts, this.constants);
+    try {
+      return await this.run(graph, feeds, undefined, state);
+    } finally {
+      state.finish();
+    }
+  }
+
+  /** Frees device copies of constants. */
+  dispose(): void {
+    this.constants.dispose();
   }
 
   private async run(graph: Graph, feeds: ReadonlyMap<string, RuntimeValue>, parent: Scope | undefined, state: RunState): Promise<Scope> {
@@ -168,7 +203,7 @@ export class Executor {
       n.outputs.forEach((o, k) => {
         if (o && outs[k] !== undefined) {
           scope.vars.set(o, outs[k]!);
-          state.hold(outs[k], p.backend);
+          state.hold(outs[k]);
         }
       });
       // Free what no later node reads.

@@ -6,7 +6,7 @@
  */
 import type { Backend, RuntimeValue } from './backend.js';
 import { KilnError } from './errors.js';
-import { Executor } from './executor.js';
+import { Executor, type NodeProfile } from './executor.js';
 import type { DType } from './ir/dtype.js';
 import type { Graph, Model } from './ir/graph.js';
 import { formatType, type Dim, type ValueType } from './ir/types.js';
@@ -30,6 +30,22 @@ export interface SessionOptions {
   graphOptimizationLevel?: 'disabled' | 'basic' | 'all';
   /** Download/read progress of the model file. */
   onProgress?: (p: LoadProgress) => void;
+  /** Record per-node timings of each run, read with session.profile(). */
+  enableProfiling?: boolean;
+  /** Where outputs of device backends go: 'cpu' (downloaded, the default) or left in 'gpu-buffer'. */
+  preferredOutputLocation?: 'cpu' | 'gpu-buffer';
+}
+
+export interface RunCallOptions {
+  /** Aborts the run between nodes: run() rejects with KilnError('E_ABORTED'). */
+  signal?: AbortSignal;
+  preferredOutputLocation?: 'cpu' | 'gpu-buffer';
+}
+
+export interface SessionProfile {
+  readonly totalMs: number;
+  readonly nodes: readonly NodeProfile[];
+  readonly byOpType: Readonly<Record<string, { count: number; ms: number }>>;
 }
 
 export interface ValueMetadata {
@@ -45,12 +61,14 @@ export type Feeds = Readonly<Record<string, Tensor | RuntimeValue>>;
 
 export class InferenceSession {
   private released = false;
+  private lastProfile?: { totalMs: number; nodes: NodeProfile[] };
 
   private constructor(
     readonly model: Model,
     private readonly plan: Plan,
     private readonly backendList: readonly Backend[],
     private readonly executor: Executor,
+    private readonly options: SessionOptions,
   ) {}
 
   /** Loads a model from bytes, a URL, a File/Blob or (in Node) a path. */
@@ -90,7 +108,7 @@ export class InferenceSession {
       const mine = plan.assignments.filter((a) => a.backend === b.name);
       if (b.prepare && mine.length) await b.prepare(g, [...plan.graphs.values()].flatMap((p) => p.nodes.filter((n) => n.backend === b).map((n) => n.node)));
     }
-    return new InferenceSession(model, plan, backends, new Executor(plan.graphs));
+    return new InferenceSession(model, plan, backends, new Executor(plan.graphs), options);
   }
 
   private get graph(): Graph {
@@ -127,25 +145,49 @@ export class InferenceSession {
   }
 
   /** Runs the model. Returns the requested outputs (all by default), keyed by name. */
-  async run(feeds: Feeds, fetches?: readonly string[]): Promise<Record<string, Tensor>> {
-    return (await this.runValues(feeds, fetches)) as Record<string, Tensor>;
+  async run(feeds: Feeds, fetches?: readonly string[], options?: RunCallOptions): Promise<Record<string, Tensor>> {
+    return (await this.runValues(feeds, fetches, options)) as Record<string, Tensor>;
   }
 
   /** Like run(), for models with sequence or optional outputs (arrays and null come back as they are). */
-  async runValues(feeds: Feeds, fetches?: readonly string[]): Promise<Record<string, RuntimeValue>> {
+  async runValues(feeds: Feeds, fetches?: readonly string[], options: RunCallOptions = {}): Promise<Record<string, RuntimeValue>> {
     if (this.released) throw new KilnError('E_RELEASED', 'this session was released');
     const wanted = fetches ?? this.outputNames;
     for (const w of wanted) {
       if (!this.outputNames.includes(w)) throw new KilnError('E_INPUT_INVALID', `'${w}' is not an output of this model; outputs: ${this.outputNames.join(', ')}`);
     }
-    const scope = await this.executor.runGraph(this.graph, this.checkFeeds(feeds));
+    const profile: NodeProfile[] | undefined = this.options.enableProfiling ? [] : undefined;
+    const t0 = performance.now();
+    const scope = await this.executor.runGraph(this.graph, this.checkFeeds(feeds), { signal: options.signal, profile });
     const out: Record<string, RuntimeValue> = {};
+    const keepOnDevice = (options.preferredOutputLocation ?? this.options.preferredOutputLocation) === 'gpu-buffer';
     for (const w of wanted) {
       const v = scope.get(w);
       if (v === undefined) throw new KilnError('E_INTERNAL', `output '${w}' was not produced`);
-      out[w] = v;
+      out[w] = v instanceof Tensor && v.location !== 'cpu' && !keepOnDevice ? await v.toCpu() : v;
     }
+    // Device outputs nobody asked for, or copied to the CPU above, are freed now.
+    for (const name of this.outputNames) {
+      const v = scope.get(name);
+      if (v instanceof Tensor && v.location !== 'cpu' && out[name] !== v) v.dispose();
+    }
+    if (profile) this.lastProfile = { totalMs: performance.now() - t0, nodes: profile };
     return out;
+  }
+
+  /**
+   * Per-node timings of the last run (needs `enableProfiling: true`): each node's backend and time, and
+   * the time per op type.
+   */
+  profile(): SessionProfile {
+    if (!this.lastProfile) throw new KilnError('E_INPUT_INVALID', 'no profile: create the session with { enableProfiling: true } and run it first');
+    const byOpType: Record<string, { count: number; ms: number }> = {};
+    for (const n of this.lastProfile.nodes) {
+      const e = (byOpType[n.opType] ??= { count: 0, ms: 0 });
+      e.count++;
+      e.ms += n.ms;
+    }
+    return { ...this.lastProfile, byOpType };
   }
 
   private checkFeeds(feeds: Feeds): Map<string, RuntimeValue> {
@@ -167,6 +209,7 @@ export class InferenceSession {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    this.executor.dispose();
     for (const b of this.backendList) b.dispose?.();
   }
 }
