@@ -65,9 +65,9 @@ export class InferenceSession {
 
   private constructor(
     readonly model: Model,
-    private readonly plan: Plan,
-    private readonly backendList: readonly Backend[],
-    private readonly executor: Executor,
+    private plan: Plan,
+    private backendList: readonly Backend[],
+    private executor: Executor,
     private readonly options: SessionOptions,
   ) {}
 
@@ -158,7 +158,17 @@ export class InferenceSession {
     }
     const profile: NodeProfile[] | undefined = this.options.enableProfiling ? [] : undefined;
     const t0 = performance.now();
-    const scope = await this.executor.runGraph(this.graph, this.checkFeeds(feeds), { signal: options.signal, profile });
+    const checked = this.checkFeeds(feeds);
+    let scope;
+    try {
+      scope = await this.executor.runGraph(this.graph, checked, { signal: options.signal, profile });
+    } catch (e) {
+      // A backend whose device is gone (GPU reset, tab backgrounded on mobile) is dropped: the graph is
+      // planned again on the backends left and the run retried once. session.fallbacks says what happened.
+      if (!(e instanceof KilnError) || e.code !== 'E_DEVICE_LOST' || !this.dropBackend(String(e.details.backend ?? ''), e.message)) throw e;
+      profile?.splice(0);
+      scope = await this.executor.runGraph(this.graph, checked, { signal: options.signal, profile });
+    }
     const out: Record<string, RuntimeValue> = {};
     const keepOnDevice = (options.preferredOutputLocation ?? this.options.preferredOutputLocation) === 'gpu-buffer';
     for (const w of wanted) {
@@ -188,6 +198,21 @@ export class InferenceSession {
       e.ms += n.ms;
     }
     return { ...this.lastProfile, byOpType };
+  }
+
+  /** Backends dropped after their device was lost, and why. */
+  readonly fallbacks: { backend: string; reason: string }[] = [];
+
+  private dropBackend(name: string, reason: string): boolean {
+    const rest = this.backendList.filter((b) => b.name !== name);
+    if (rest.length === this.backendList.length || rest.length === 0) return false;
+    this.executor.dispose();
+    this.backendList.find((b) => b.name === name)?.dispose?.();
+    this.plan = planGraph(this.graph, rest);
+    this.backendList = rest;
+    this.executor = new Executor(this.plan.graphs);
+    this.fallbacks.push({ backend: name, reason });
+    return true;
   }
 
   private checkFeeds(feeds: Feeds): Map<string, RuntimeValue> {

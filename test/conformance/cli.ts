@@ -1,7 +1,7 @@
 /**
  * Runs the ONNX conformance suite and prints `N passed, N failed, N skipped` per folder.
  *
- *   npm run conformance -- [--backend reference] [--folder node] [--filter regex] [--json out.json]
+ *   npm run conformance -- [--backend reference|wasm,reference] [--folder node] [--filter regex] [--json out.json]
  *                          [--update-expectations] [--verbose]
  *
  * "skipped" counts cases listed in the expectations file (known not to pass, each with a reason).
@@ -22,7 +22,7 @@ const backend = opt('backend') ?? 'reference';
 const folders = (opt('folder')?.split(',') ?? FOLDERS) as Folder[];
 const filterArg = opt('filter');
 const filter = filterArg ? new RegExp(filterArg) : undefined;
-const jsonOut = opt('json') ?? `conformance-results/${backend}.json`;
+const jsonOut = opt('json') ?? `conformance-results/${backend.replace(/,/g, '+')}.json`;
 const verbose = args.includes('--verbose');
 
 const expectations = loadExpectations(backend);
@@ -43,7 +43,7 @@ for (const folder of folders) {
   console.log(`${folder}: ${pass} passed, ${fail} failed, ${skip} skipped`);
 }
 mkdirSync(dirname(jsonOut), { recursive: true });
-writeFileSync(jsonOut, JSON.stringify(Object.fromEntries(results.map((r) => [r.id, { status: r.status, ms: Math.round(r.ms), message: r.message }])), null, 1));
+writeFileSync(jsonOut, JSON.stringify(Object.fromEntries(results.map((r) => [r.id, { status: r.status, ms: Math.round(r.ms), message: r.message, ranOn: r.ranOn }])), null, 1));
 console.log(`per-test status: ${jsonOut}`);
 
 if (args.includes('--update-expectations')) {

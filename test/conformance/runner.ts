@@ -1,7 +1,8 @@
 /**
  * ONNX backend conformance runner: loads each test's model.onnx, feeds its input_*.pb, runs it on the
  * chosen backend and compares with output_*.pb (rtol 1e-3, atol 1e-7 unless tolerances.json says why
- * a test needs more).
+ * a test needs more). `backend` may list fallbacks, e.g. 'wasm,reference': each result records how many
+ * nodes ran on which backend.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ export interface CaseResult {
   readonly message?: string;
   readonly code?: string;
   readonly ms: number;
+  /** Backend name → nodes it ran (when the session was created). */
+  readonly ranOn?: Readonly<Record<string, number>>;
 }
 
 interface Tolerance { rtol: number; atol: number; reason: string }
@@ -39,12 +42,14 @@ export function listCases(folder: Folder): string[] {
 
 export async function runCase(id: string, backend: string): Promise<CaseResult> {
   const t0 = performance.now();
+  const backends = backend.split(',');
+  const ran: { summary?: Record<string, number> } = {};
   try {
-    const msg = id.startsWith('light/') ? await runLight(id, backend) : await runTestDir(id, backend);
-    return { id, status: msg ? 'fail' : 'pass', message: msg, ms: performance.now() - t0 };
+    const msg = id.startsWith('light/') ? await runLight(id, backends, ran) : await runTestDir(id, backends, ran);
+    return { id, status: msg ? 'fail' : 'pass', message: msg, ms: performance.now() - t0, ranOn: ran.summary };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    return { id, status: 'error', message: message.split('\n').slice(0, 6).join('\n'), code: e instanceof KilnError ? e.code : undefined, ms: performance.now() - t0 };
+    return { id, status: 'error', message: message.split('\n').slice(0, 6).join('\n'), code: e instanceof KilnError ? e.code : undefined, ms: performance.now() - t0, ranOn: ran.summary };
   }
 }
 
@@ -56,7 +61,7 @@ function readValue(bytes: Uint8Array, type: ValueType | undefined): RuntimeValue
   return readTensorProto(bytes);
 }
 
-async function runTestDir(id: string, backend: string): Promise<string | undefined> {
+async function runTestDir(id: string, backends: string[], ran: { summary?: Record<string, number> }): Promise<string | undefined> {
   const dir = join(CONFORMANCE_ROOT, id);
   const bytes = new Uint8Array(readFileSync(join(dir, 'model.onnx')));
   const model = await loadOnnx(bytes, { externalData: (loc) => new Uint8Array(readFileSync(join(dir, loc))) });
@@ -64,7 +69,8 @@ async function runTestDir(id: string, backend: string): Promise<string | undefin
   // Declared types decide how each .pb is read (TensorProto, SequenceProto or OptionalProto).
   const inputs = g.inputs.filter((i) => !g.initializers.has(i.name));
   const outputs = g.outputs.map((o) => ({ name: o.name, type: o.type }));
-  const session = await InferenceSession.fromModel(model, { backends: [backend] });
+  const session = await InferenceSession.fromModel(model, { backends });
+  ran.summary = { ...session.backendSummary };
   const data = join(dir, 'test_data_set_0');
   const feeds: Record<string, RuntimeValue> = {};
   inputs.forEach((inp, i) => {
@@ -83,10 +89,11 @@ async function runTestDir(id: string, backend: string): Promise<string | undefin
   return undefined;
 }
 
-async function runLight(id: string, backend: string): Promise<string | undefined> {
+async function runLight(id: string, backends: string[], ran: { summary?: Record<string, number> }): Promise<string | undefined> {
   const name = id.slice('light/'.length);
   const dir = join(CONFORMANCE_ROOT, 'light');
-  const session = await InferenceSession.create(join(dir, `${name}.onnx`), { backends: [backend] });
+  const session = await InferenceSession.create(join(dir, `${name}.onnx`), { backends });
+  ran.summary = { ...session.backendSummary };
   const meta = session.inputMetadata[0]!;
   const dims = (meta.shape ?? []).map((d) => (typeof d === 'number' ? d : 1));
   const n = dims.reduce((a, b) => a * b, 1);

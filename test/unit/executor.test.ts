@@ -113,3 +113,25 @@ describe('run options', () => {
 
 // Attribute type is exported for tests that build nodes by hand.
 export type { Attribute };
+
+describe('device loss', () => {
+  it('a backend that reports E_DEVICE_LOST is dropped, the graph re-planned and the run retried', async () => {
+    let lost = false;
+    registerBackend('flaky', () => ({
+      name: 'flaky',
+      supports: (q) => (q.opKey === 'Relu' ? true : 'only Relu'),
+      run: (q, inputs, params, env) => {
+        if (lost) throw new KilnError('E_DEVICE_LOST', 'the device went away', { backend: 'flaky' });
+        return REFERENCE_KERNELS[q.opKey]!(inputs, params, env);
+      },
+    }));
+    const m = model([new Node('a', 'Relu', ['x'], ['t']), new Node('b', 'Neg', ['t'], ['y'])], [['x', new Tensor('float32', [1, -2], [2])]], ['y']);
+    const s = await InferenceSession.fromModel(m, { backends: ['flaky', 'reference'] });
+    expect(s.backendSummary).toEqual({ flaky: 1, reference: 1 });
+    lost = true;
+    const { y } = await s.run({ x: new Tensor('float32', [1, -2], [2]) });
+    expect(Array.from(y!.data as Float32Array)).toEqual([-1, -0]);
+    expect(s.backendSummary).toEqual({ reference: 2 });
+    expect(s.fallbacks).toEqual([{ backend: 'flaky', reason: expect.stringMatching(/device went away/) }]);
+  });
+});
