@@ -12,6 +12,7 @@ import type { Graph, Model } from './ir/graph.js';
 import { formatType, type Dim, type ValueType } from './ir/types.js';
 import { foldConstants } from './passes/constant-folding.js';
 import { eliminateDeadCode } from './passes/dce.js';
+import { fuseGraph } from './passes/fusion.js';
 import { inferShapes } from './passes/shape-inference.js';
 import { validateGraph } from './passes/validate.js';
 import { planGraph, type Assignment, type Plan } from './planner.js';
@@ -26,7 +27,7 @@ export interface SessionOptions {
   format?: 'onnx' | 'tflite' | 'gguf';
   /** ONNX external data: side files by location, or a function that fetches one. Paths and URLs find them on their own. */
   externalData?: Readonly<Record<string, Uint8Array>> | ((location: string) => Uint8Array | Promise<Uint8Array>);
-  /** 'disabled': no graph rewriting; 'basic'/'all': constant folding and dead-code elimination. */
+  /** 'disabled': no graph rewriting; 'basic': constant folding and dead-code elimination; 'all' (default): also fusion. */
   graphOptimizationLevel?: 'disabled' | 'basic' | 'all';
   /** Download/read progress of the model file. */
   onProgress?: (p: LoadProgress) => void;
@@ -101,6 +102,7 @@ export class InferenceSession {
       const evaluator = backends.find((b) => b.name === 'reference') ?? (registeredBackends().includes('reference') ? await createBackend('reference') : undefined);
       if (evaluator) await foldConstants(g, evaluator);
       eliminateDeadCode(g);
+      if (level === 'all') fuseGraph(g);
       inferShapes(g);
     }
     const plan = planGraph(g, backends);

@@ -7,6 +7,7 @@ import { attentionKernels } from './attention.js';
 import { controlKernels } from './control.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
+import { fusedKernels } from './fused.js';
 import { matmulKernels } from './matmul.js';
 import { miscKernels } from './misc.js';
 import { normKernels } from './norm.js';
@@ -33,6 +34,7 @@ export const REFERENCE_KERNELS: KernelMap = {
   ...signalKernels,
   ...miscKernels,
   ...tfliteKernels,
+  ...fusedKernels,
 };
 
 export function createReferenceBackend(): Backend {

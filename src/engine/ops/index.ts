@@ -7,6 +7,7 @@ import { attentionOps } from './attention.js';
 import { controlOps } from './control.js';
 import { convOps } from './conv.js';
 import { elementwiseOps } from './elementwise.js';
+import { fusedOps } from './fused.js';
 import { matmulOps } from './matmul.js';
 import { miscOps } from './misc.js';
 import { normOps } from './norm.js';
@@ -33,6 +34,7 @@ export const OP_TABLE = {
   ...signalOps,
   ...miscOps,
   ...tfliteOps,
+  ...fusedOps,
 } satisfies Record<string, OpSchema<any, any>>;
 
 export type OpName = keyof typeof OP_TABLE;
