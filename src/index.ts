@@ -16,3 +16,4 @@ registerBackend('reference', createReferenceBackend);
 
 export * from './engine/index.js';
 export { loadOnnx } from './formats/onnx/index.js';
+export { openGguf, readGguf, GgufFile, dequantize, type GgufTensorInfo } from './formats/gguf/index.js';

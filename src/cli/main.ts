@@ -1,8 +1,9 @@
 /**
  * The `kiln` command line.
  *
- *   kiln inspect <model> [--json]
+ *   kiln inspect <model> [--json]           (.onnx, .gguf)
  *   kiln run <model> --input [name=]file.npy|file.pb … [--backend reference] --out dir
+ *   kiln tokenize <model.gguf> "text" | --file text.txt [--add-special] [--parse-special]
  *
  * `run` writes one .npy per output into --out and prints one JSON object to stdout:
  *   {"outputs":[{"name","file","dtype","dims"}],"backends":{"reference":12}}
@@ -13,12 +14,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InferenceSession, KilnError, Tensor } from '../index.js';
 import { readTensorProto } from '../formats/onnx/index.js';
+import { inspectGguf, isGgufPath } from './gguf-inspect.js';
 import { inspectModel, formatInspection } from './inspect.js';
+import { TOKENIZE_USAGE, tokenizeCommand } from './tokenize.js';
 import { isNpy, readNpy, writeNpy } from './npy.js';
 
 const USAGE = `usage:
   kiln inspect <model> [--json]
-  kiln run <model> --input [name=]file.npy|file.pb ... [--backend reference[,wasm,...]] --out <dir>`;
+  kiln run <model> --input [name=]file.npy|file.pb ... [--backend reference[,wasm,...]] --out <dir>
+  ${TOKENIZE_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -100,12 +104,20 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'inspect') {
       const model = rest.find((x) => !x.startsWith('--'));
       if (!model) throw new UsageError('inspect: missing <model>');
+      if (await isGgufPath(model)) {
+        process.stdout.write(await inspectGguf(model, { json: rest.includes('--json') }));
+        return 0;
+      }
       const info = await inspectModel(model);
       process.stdout.write(rest.includes('--json') ? JSON.stringify(info, null, 1) + '\n' : formatInspection(info));
       return 0;
     }
     if (cmd === 'run') {
       await run(rest);
+      return 0;
+    }
+    if (cmd === 'tokenize') {
+      await tokenizeCommand(rest);
       return 0;
     }
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {

@@ -56,6 +56,15 @@ describe('kiln CLI', () => {
     expect(JSON.parse(r.stdout).ops).toEqual({ Add: 1 });
   });
 
+  it('tokenize and GGUF inspect are wired into the binary', async () => {
+    const gguf = join(CONFORMANCE_ROOT, '../gguf-vocab/ggml-vocab-gpt-2.gguf');
+    const t = await kiln('tokenize', gguf, 'Hello world');
+    expect(t).toMatchObject({ code: 0, stdout: '15496 995\n' });
+    const i = await kiln('inspect', gguf, '--json');
+    expect(i.code).toBe(0);
+    expect(JSON.parse(i.stdout)).toMatchObject({ version: 3 });
+  });
+
   it.each([
     [['run', join(CASE, 'model.onnx'), '--input', '/no/such/file.npy', '--out', '/tmp/x'], /E_IO/],
     [['run', join(CASE, 'model.onnx'), '--input', data('input_0.pb'), '--out', '/tmp/x'], /missing input/],
