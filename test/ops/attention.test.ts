@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { KilnError, Tensor } from '../../src/index.js';
-import { toNumbers } from '../../src/engine/elements.js';
+import { Tensor } from '../../src/index.js';
 import { runOp } from '../helpers/run-op.js';
+import { expectClose, expectKilnError, f32, nums } from '../helpers/op-test-utils.js';
 
-const f32 = (data: number[], dims: number[]) => new Tensor('float32', data, dims);
-const nums = (t: unknown) => Array.from(toNumbers(t as Tensor));
+/** Absolute tolerance of this file's closeness checks. */
+const TOL = 1e-5;
 const seq = (n: number, k: number) => Array.from({ length: n }, (_, j) => Math.sin(j * k + 1));
-
-function close(got: number[], want: number[], eps = 1e-5) {
-  expect(got.length).toBe(want.length);
-  got.forEach((g, i) => expect(g === want[i] || Math.abs(g - want[i]!) < eps).toBe(true));
-}
-
-async function rejects(p: Promise<unknown>, code: string) {
-  await expect(p).rejects.toBeInstanceOf(KilnError);
-  await expect(p).rejects.toMatchObject({ code });
-}
 
 const att = (inputs: (Tensor | undefined)[], attrs: Record<string, unknown> = {}, outputs = 1, opset = 23) =>
   runOp('Attention', inputs, attrs, { opset, outputs });
@@ -28,7 +18,7 @@ describe('Attention', () => {
   it('computes softmax(QK^T / sqrt(d)) V', async () => {
     const [y] = await att([Q, K, V]);
     const e = Math.exp(1 / Math.SQRT2);
-    close(nums(y), [(10 * e + 20) / (e + 1)]);
+    expectClose(nums(y), [(10 * e + 20) / (e + 1)], TOL);
   });
 
   it('zeroes a fully masked row (Y and the mode-3 output)', async () => {
@@ -41,8 +31,8 @@ describe('Attention', () => {
   it('pads a short mask with -inf and reports the biased scores in mode 2', async () => {
     const mask = f32([0.5], [1, 1]);
     const [y, , , qk] = await att([Q, K, V, mask], { qk_matmul_output_mode: 2, scale: 1 }, 4);
-    close(nums(y), [10]);
-    close(nums(qk), [1.5, -Infinity]);
+    expectClose(nums(y), [10], TOL);
+    expectClose(nums(qk), [1.5, -Infinity], TOL);
   });
 
   it('concatenates past and new keys, with a bottom-right causal mask', async () => {
@@ -57,12 +47,12 @@ describe('Attention', () => {
     // offset = past length 2: the single query sees all three keys (scores 0, 5, 1).
     const w = [1, Math.exp(5), Math.exp(1)];
     const s = w[0]! + w[1]! + w[2]!;
-    close(nums(y), [(w[0]! * 1 + w[1]! * 2 + w[2]! * 3) / s]);
+    expectClose(nums(y), [(w[0]! * 1 + w[1]! * 2 + w[2]! * 3) / s], TOL);
   });
 
   it('aligns causal masking top-left without a cache', async () => {
     const [y] = await att([Q, K, V], { is_causal: 1 });
-    close(nums(y), [10]); // query 0 sees key 0 only
+    expectClose(nums(y), [10], TOL); // query 0 sees key 0 only
   });
 
   it('shares each KV head across a group of query heads (GQA)', async () => {
@@ -73,7 +63,7 @@ describe('Attention', () => {
     const kk = f32([...nums(k), ...nums(k)], [1, 2, 5, 4]);
     const vv = f32([...nums(v), ...nums(v)], [1, 2, 5, 2]);
     const [mha] = await att([q, kk, vv]);
-    close(nums(gqa), nums(mha));
+    expectClose(nums(gqa), nums(mha), TOL);
   });
 
   it('3-D inputs match the 4-D computation', async () => {
@@ -89,20 +79,20 @@ describe('Attention', () => {
     const [y4] = await att([f32(q4, [1, 2, 1, 2]), f32(k4, [1, 2, 2, 2]), f32(v4, [1, 2, 2, 2])]);
     const [y3] = await att([f32(to3(q4, 1), [1, 1, 4]), f32(to3(k4, 2), [1, 2, 4]), f32(to3(v4, 2), [1, 2, 4])], { q_num_heads: 2, kv_num_heads: 2 });
     expect((y3 as Tensor).dims).toEqual([1, 1, 4]);
-    close(nums(y3), to3(nums(y4), 1));
+    expectClose(nums(y3), to3(nums(y4), 1), TOL);
   });
 
   it('rejects 3-D inputs without head counts', async () => {
-    await rejects(att([f32([1, 2], [1, 1, 2]), f32([1, 2], [1, 1, 2]), f32([1, 2], [1, 1, 2])]), 'E_MODEL_INVALID');
+    await expectKilnError(att([f32([1, 2], [1, 1, 2]), f32([1, 2], [1, 1, 2]), f32([1, 2], [1, 1, 2])]), 'E_MODEL_INVALID');
   });
 
   it('rejects a mask that does not broadcast', async () => {
-    await rejects(att([Q, K, V, f32([0, 0, 0, 0, 0, 0], [3, 2])]), 'E_SHAPE_MISMATCH');
+    await expectKilnError(att([Q, K, V, f32([0, 0, 0, 0, 0, 0], [3, 2])]), 'E_SHAPE_MISMATCH');
   });
 
   it('rejects nonpad_kv_seqlen before opset 24 and out-of-range values', async () => {
-    await rejects(att([Q, K, V, undefined, undefined, undefined, new Tensor('int64', [1n], [1])]), 'E_MODEL_INVALID');
-    await rejects(att([Q, K, V, undefined, undefined, undefined, new Tensor('int64', [3n], [1])], {}, 1, 24), 'E_INPUT_INVALID');
+    await expectKilnError(att([Q, K, V, undefined, undefined, undefined, new Tensor('int64', [1n], [1])]), 'E_MODEL_INVALID');
+    await expectKilnError(att([Q, K, V, undefined, undefined, undefined, new Tensor('int64', [3n], [1])], {}, 1, 24), 'E_INPUT_INVALID');
   });
 });
 
@@ -111,24 +101,24 @@ describe('RotaryEmbedding', () => {
   const quarterTurn = (half: number) => [f32(Array(half).fill(0), [1, 1, half]), f32(Array(half).fill(1), [1, 1, half])];
   it('rotates halves', async () => {
     const [y] = await runOp('RotaryEmbedding', [x, ...quarterTurn(2)], {}, { opset: 23 });
-    close(nums(y), [-3, -4, 1, 2]);
+    expectClose(nums(y), [-3, -4, 1, 2], TOL);
   });
   it('rotates interleaved pairs', async () => {
     const [y] = await runOp('RotaryEmbedding', [x, ...quarterTurn(2)], { interleaved: 1 }, { opset: 23 });
-    close(nums(y), [-2, 1, -4, 3]);
+    expectClose(nums(y), [-2, 1, -4, 3], TOL);
   });
   it('leaves features past rotary_embedding_dim alone', async () => {
     const [y] = await runOp('RotaryEmbedding', [x, ...quarterTurn(1)], { rotary_embedding_dim: 2 }, { opset: 23 });
-    close(nums(y), [-2, 1, 3, 4]);
+    expectClose(nums(y), [-2, 1, 3, 4], TOL);
   });
   it('looks positions up in the cache', async () => {
     const cos = f32([1, 1, 0, 0], [2, 2]);
     const sin = f32([0, 0, 1, 1], [2, 2]);
     const [y] = await runOp('RotaryEmbedding', [x, cos, sin, new Tensor('int64', [1n], [1, 1])], {}, { opset: 23 });
-    close(nums(y), [-3, -4, 1, 2]);
+    expectClose(nums(y), [-3, -4, 1, 2], TOL);
   });
   it('rejects out-of-range position ids', async () => {
-    await rejects(runOp('RotaryEmbedding', [x, f32([1, 1], [1, 2]), f32([0, 0], [1, 2]), new Tensor('int64', [1n], [1, 1])], {}, { opset: 23 }), 'E_INPUT_INVALID');
+    await expectKilnError(runOp('RotaryEmbedding', [x, f32([1, 1], [1, 2]), f32([0, 0], [1, 2]), new Tensor('int64', [1n], [1, 1])], {}, { opset: 23 }), 'E_INPUT_INVALID');
   });
 });
 
@@ -139,21 +129,21 @@ describe('LinearAttention', () => {
   const heads = { q_num_heads: 1, kv_num_heads: 1 };
   it('linear: S += k v^T', async () => {
     const [o, s] = await runOp('LinearAttention', [q, k, v], { ...heads, update_rule: 'linear' }, { opset: 27, outputs: 2 });
-    close(nums(o), [3, 11]);
-    close(nums(s), [11]);
+    expectClose(nums(o), [3, 11], TOL);
+    expectClose(nums(s), [11], TOL);
   });
   it('gated: decays the state by exp(g) first', async () => {
     const g = f32([Math.log(0.5), Math.log(0.5)], [1, 2, 1]);
     const [o] = await runOp('LinearAttention', [q, k, v, undefined, g], { ...heads, update_rule: 'gated' }, { opset: 27, outputs: 2 });
-    close(nums(o), [3, 9.5]);
+    expectClose(nums(o), [3, 9.5], TOL);
   });
   it('delta: writes beta (v - S^T k)', async () => {
     const beta = f32([1, 1], [1, 2, 1]);
     const [o] = await runOp('LinearAttention', [q, k, v, undefined, undefined, beta], { ...heads, update_rule: 'delta' }, { opset: 27, outputs: 2 });
-    close(nums(o), [3, -1]);
+    expectClose(nums(o), [3, -1], TOL);
   });
   it('rejects a gated rule without decay', async () => {
-    await rejects(runOp('LinearAttention', [q, k, v], { ...heads, update_rule: 'gated' }, { opset: 27, outputs: 2 }), 'E_MODEL_INVALID');
+    await expectKilnError(runOp('LinearAttention', [q, k, v], { ...heads, update_rule: 'gated' }, { opset: 27, outputs: 2 }), 'E_MODEL_INVALID');
   });
 });
 
@@ -164,9 +154,9 @@ describe('FlexAttention', () => {
     const v = f32(seq(2 * 5 * 3, 1.1), [1, 2, 5, 3]);
     const [flex] = await runOp('FlexAttention', [q, k, v], { scale: 0.3 }, { domain: 'ai.onnx.preview', opset: 1 });
     const [ref] = await att([q, k, v], { scale: 0.3 });
-    close(nums(flex), nums(ref));
+    expectClose(nums(flex), nums(ref), TOL);
   });
   it('rejects mismatched head sizes', async () => {
-    await rejects(runOp('FlexAttention', [f32([1, 2], [1, 1, 1, 2]), f32([1], [1, 1, 1, 1]), f32([1], [1, 1, 1, 1])], {}, { domain: 'ai.onnx.preview', opset: 1 }), 'E_SHAPE_MISMATCH');
+    await expectKilnError(runOp('FlexAttention', [f32([1, 2], [1, 1, 1, 2]), f32([1], [1, 1, 1, 1]), f32([1], [1, 1, 1, 1])], {}, { domain: 'ai.onnx.preview', opset: 1 }), 'E_SHAPE_MISMATCH');
   });
 });

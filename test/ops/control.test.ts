@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Graph, InferenceSession, Node, Tensor, type Attribute, type Model } from '../../src/index.js';
-import { KilnError } from '../../src/engine/errors.js';
-import { int64Tensor, toNumbers } from '../../src/engine/elements.js';
+import { int64Tensor } from '../../src/engine/elements.js';
 import { tensorType, type TensorType, type ValueType } from '../../src/engine/ir/types.js';
 import { inferShapes } from '../../src/engine/passes/shape-inference.js';
 import { runOp } from '../helpers/run-op.js';
-
-const f32 = (v: number[], dims = [v.length]) => new Tensor('float32', v, dims);
-const bool = (b: boolean) => new Tensor('bool', new Uint8Array([b ? 1 : 0]), []);
-const nums = (t: unknown) => Array.from(toNumbers(t as Tensor));
+import { boolScalar, errorCode, f32, nums } from '../helpers/op-test-utils.js';
 
 /** A subgraph: inputs/outputs as [name, type?], nodes as [op, inputs, outputs, attrs?]. */
 function body(inputs: [string, ValueType?][], outputs: [string, ValueType?][], nodes: [string, string[], string[], Record<string, Attribute>?][]): Graph {
@@ -20,16 +16,6 @@ function body(inputs: [string, ValueType?][], outputs: [string, ValueType?][], n
   return g;
 }
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(KilnError);
-    return (e as KilnError).code;
-  }
-  throw new Error('expected a KilnError');
-}
-
 const constant = (t: Tensor): Record<string, Attribute> => ({ value: { type: 'tensor', value: t } });
 const F = (shape?: number[]): TensorType => tensorType('float32', shape);
 
@@ -37,8 +23,8 @@ describe('If', () => {
   const thenG = body([], [['t', F([2])]], [['Constant', [], ['t'], constant(f32([1, 2]))]]);
   const elseG = body([], [['e', F([3])]], [['Constant', [], ['e'], constant(f32([7, 8, 9]))]]);
   it('runs the branch the condition picks; branches may differ in shape', async () => {
-    expect(nums((await runOp('If', [bool(true)], { then_branch: thenG, else_branch: elseG }))[0])).toEqual([1, 2]);
-    expect(nums((await runOp('If', [bool(false)], { then_branch: thenG, else_branch: elseG }))[0])).toEqual([7, 8, 9]);
+    expect(nums((await runOp('If', [boolScalar(true)], { then_branch: thenG, else_branch: elseG }))[0])).toEqual([1, 2]);
+    expect(nums((await runOp('If', [boolScalar(false)], { then_branch: thenG, else_branch: elseG }))[0])).toEqual([7, 8, 9]);
   });
   it('branches read outer-scope values by name', async () => {
     const g = new Graph();
@@ -52,8 +38,8 @@ describe('If', () => {
     g.outputs = [{ name: 'y' }];
     const model: Model = { format: 'onnx', graph: g, metadata: new Map() };
     const s = await InferenceSession.fromModel(model, { backends: ['reference'] });
-    expect(nums((await s.runValues({ c: bool(true), x: f32([1, 2]) })).y)).toEqual([2, 4]);
-    expect(nums((await s.runValues({ c: bool(false), x: f32([1, 2]) })).y)).toEqual([1, 2]);
+    expect(nums((await s.runValues({ c: boolScalar(true), x: f32([1, 2]) })).y)).toEqual([2, 4]);
+    expect(nums((await s.runValues({ c: boolScalar(false), x: f32([1, 2]) })).y)).toEqual([1, 2]);
   });
   it('static inference joins the branches: differing sizes become symbols', () => {
     const g = new Graph();
@@ -69,7 +55,7 @@ describe('If', () => {
   });
   it('rejects a condition that is not one value', async () => {
     const c = new Tensor('bool', new Uint8Array([1, 0]), [2]);
-    expect(await code(runOp('If', [c], { then_branch: thenG, else_branch: elseG }))).toBe('E_INPUT_INVALID');
+    expect(await errorCode(runOp('If', [c], { then_branch: thenG, else_branch: elseG }))).toBe('E_INPUT_INVALID');
   });
 });
 
@@ -93,9 +79,9 @@ describe('Loop', () => {
     expect(nums(scan)).toEqual([10, 11, 13, 16]);
   });
   it('a while loop stops when the body says so; with M too, whichever comes first', async () => {
-    const [acc] = (await runOp('Loop', [undefined, bool(true), f32([0])], { body: add(['stop']) }, { outputs: 2 })) as Tensor[];
+    const [acc] = (await runOp('Loop', [undefined, boolScalar(true), f32([0])], { body: add(['stop']) }, { outputs: 2 })) as Tensor[];
     expect(nums(acc)).toEqual([3]); // i = 0, 1, 2; stops after i = 2 (2 < 2 is false)
-    const [acc2] = (await runOp('Loop', [int64Tensor([1], []), bool(true), f32([0])], { body: add(['stop']) }, { outputs: 2 })) as Tensor[];
+    const [acc2] = (await runOp('Loop', [int64Tensor([1], []), boolScalar(true), f32([0])], { body: add(['stop']) }, { outputs: 2 })) as Tensor[];
     expect(nums(acc2)).toEqual([0]);
   });
   it('zero iterations: carried values pass through, scan outputs are empty', async () => {
@@ -112,11 +98,11 @@ describe('Loop', () => {
     expect((s as Tensor[]).map((t) => Number((t.data as BigInt64Array)[0]))).toEqual([0, 1, 2]);
   });
   it('a loop with neither M nor cond is rejected instead of running forever', async () => {
-    expect(await code(runOp('Loop', [undefined, undefined, f32([0])], { body: add([]) }, { outputs: 2 }))).toBe('E_MODEL_INVALID');
+    expect(await errorCode(runOp('Loop', [undefined, undefined, f32([0])], { body: add([]) }, { outputs: 2 }))).toBe('E_MODEL_INVALID');
   });
   it('a body with the wrong number of inputs is rejected', async () => {
     const b = body([['i'], ['c']], [['co']], [['Identity', ['c'], ['co']]]);
-    expect(await code(runOp('Loop', [int64Tensor([1], []), undefined, f32([0])], { body: b }))).toBe('E_MODEL_INVALID');
+    expect(await errorCode(runOp('Loop', [int64Tensor([1], []), undefined, f32([0])], { body: b }))).toBe('E_MODEL_INVALID');
   });
 });
 
@@ -143,7 +129,7 @@ describe('Scan', () => {
   });
   it('scan inputs of different lengths are rejected', async () => {
     const b = body([['s'], ['x'], ['z']], [['so']], [['Add', ['s', 'x'], ['so']]]);
-    expect(await code(runOp('Scan', [f32([0]), f32([1, 2], [2, 1]), f32([1, 2, 3], [3, 1])], { body: b, num_scan_inputs: 2 }, { opset: 16 }))).toBe('E_SHAPE_MISMATCH');
+    expect(await errorCode(runOp('Scan', [f32([0]), f32([1, 2], [2, 1]), f32([1, 2, 3], [3, 1])], { body: b, num_scan_inputs: 2 }, { opset: 16 }))).toBe('E_SHAPE_MISMATCH');
   });
 });
 

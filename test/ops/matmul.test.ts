@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { KilnError, Tensor } from '../../src/index.js';
-import { toNumbers } from '../../src/engine/elements.js';
+import { Tensor } from '../../src/index.js';
 import { runOp } from '../helpers/run-op.js';
+import { expectKilnError, expectRelClose, nums, product, randomF32, randomF64 } from '../helpers/op-test-utils.js';
 
-const nums = (t: unknown) => Array.from(toNumbers(t as Tensor));
-const prod = (d: readonly number[]) => d.reduce((a, b) => a * b, 1);
-const rand = (n: number, seed = 1) => Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed * 78.233) * 0.999);
-const f64 = (dims: number[], seed = 1) => new Tensor('float64', rand(prod(dims), seed), dims);
-const f32 = (dims: number[], seed = 1) => new Tensor('float32', rand(prod(dims), seed), dims);
-
-function close(got: number[], want: number[], eps = 1e-9) {
-  expect(got.length).toBe(want.length);
-  got.forEach((g, i) => {
-    if (!(Math.abs(g - want[i]!) <= eps * (1 + Math.abs(want[i]!)))) expect.fail(`[${i}] got ${g}, want ${want[i]}`);
-  });
-}
-
-async function rejects(p: Promise<unknown>, code: string) {
-  await expect(p).rejects.toBeInstanceOf(KilnError);
-  await expect(p).rejects.toMatchObject({ code });
-}
+/** Default relative tolerance of this file's closeness checks. */
+const TOL = 1e-9;
 
 /** Naive einsum: loops over every label combination. */
 function naiveEinsum(eq: string, ts: Tensor[]): { dims: number[]; data: number[] } {
@@ -33,7 +18,7 @@ function naiveEinsum(eq: string, ts: Tensor[]): { dims: number[]; data: number[]
   const labels = [...size.keys()];
   const out = [...rhs];
   const dims = out.map((l) => size.get(l)!);
-  const data = new Array<number>(prod(dims)).fill(0);
+  const data = new Array<number>(product(dims)).fill(0);
   const vals = ts.map(nums);
   const idx = new Map<string, number>();
   const rec = (d: number) => {
@@ -68,8 +53,8 @@ describe('MatMul', () => {
   ];
   for (const [as, bs, os] of cases) {
     it(`[${as}] x [${bs}] -> [${os}]`, async () => {
-      const a = f64(as, 1);
-      const b = f64(bs, 2);
+      const a = randomF64(as, 1);
+      const b = randomF64(bs, 2);
       const [y] = (await runOp('MatMul', [a, b])) as Tensor[];
       expect(y!.dims).toEqual(os);
       // numpy semantics through einsum on the promoted shapes
@@ -80,7 +65,7 @@ describe('MatMul', () => {
       const pb = [...new Array(r - b2.length).fill(1), ...b2];
       const batch = 'abcdefg'.slice(0, r - 2);
       const ref = naiveEinsum(`${batch}mk,${batch}kn->${batch}mn`, [new Tensor('float64', nums(a), pa), new Tensor('float64', nums(b), pb)]);
-      close(nums(y), ref.data);
+      expectRelClose(nums(y), ref.data, TOL);
     });
   }
 
@@ -92,10 +77,10 @@ describe('MatMul', () => {
   });
 
   it('rejects bad input', async () => {
-    await rejects(runOp('MatMul', [f32([2, 3]), f32([4, 2])]), 'E_SHAPE_MISMATCH');
-    await rejects(runOp('MatMul', [f32([2, 2, 3]), f32([3, 3, 2])]), 'E_SHAPE_MISMATCH');
-    await rejects(runOp('MatMul', [f32([2, 3]), f64([3, 2])]), 'E_TYPE_UNSUPPORTED');
-    await rejects(runOp('MatMul', [new Tensor('bool', [true], [1, 1]), new Tensor('bool', [true], [1, 1])]), 'E_TYPE_UNSUPPORTED');
+    await expectKilnError(runOp('MatMul', [randomF32([2, 3]), randomF32([4, 2])]), 'E_SHAPE_MISMATCH');
+    await expectKilnError(runOp('MatMul', [randomF32([2, 2, 3]), randomF32([3, 3, 2])]), 'E_SHAPE_MISMATCH');
+    await expectKilnError(runOp('MatMul', [randomF32([2, 3]), randomF64([3, 2])]), 'E_TYPE_UNSUPPORTED');
+    await expectKilnError(runOp('MatMul', [new Tensor('bool', [true], [1, 1]), new Tensor('bool', [true], [1, 1])]), 'E_TYPE_UNSUPPORTED');
   });
 });
 
@@ -105,9 +90,9 @@ describe('Gemm', () => {
       const K = 7;
       const N = shapeC.length === 2 && shapeC[1] !== 1 ? shapeC[1]! : 5;
       const Mr = shapeC.length === 2 && shapeC[0] !== 1 ? shapeC[0]! : M;
-      const a = f64(transA ? [K, Mr] : [Mr, K], 1);
-      const b = f64(transB ? [N, K] : [K, N], 2);
-      const c = f64([...shapeC], 3);
+      const a = randomF64(transA ? [K, Mr] : [Mr, K], 1);
+      const b = randomF64(transB ? [N, K] : [K, N], 2);
+      const c = randomF64([...shapeC], 3);
       const [y] = (await runOp('Gemm', [a, b, c], { transA, transB, alpha: 0.5, beta: -2 }, { opset: 13 })) as Tensor[];
       expect(y!.dims).toEqual([Mr, N]);
       const av = nums(a), bv = nums(b), cv = nums(c);
@@ -118,15 +103,15 @@ describe('Gemm', () => {
         const ci = shapeC.length === 0 ? 0 : shapeC.length === 1 ? j : (shapeC[0] === 1 ? 0 : i) * shapeC[1]! + (shapeC[1] === 1 ? 0 : j);
         want.push(0.5 * s - 2 * cv[ci]!);
       }
-      close(nums(y), want);
+      expectRelClose(nums(y), want, TOL);
     });
   }
 
   it('takes no C from opset 11 and rejects a C that does not broadcast', async () => {
-    const [y] = (await runOp('Gemm', [f32([2, 3]), f32([3, 4])], {}, { opset: 11 })) as Tensor[];
+    const [y] = (await runOp('Gemm', [randomF32([2, 3]), randomF32([3, 4])], {}, { opset: 11 })) as Tensor[];
     expect(y!.dims).toEqual([2, 4]);
-    await rejects(runOp('Gemm', [f32([2, 3]), f32([3, 4]), f32([3, 4])], {}, { opset: 13 }), 'E_SHAPE_MISMATCH');
-    await rejects(runOp('Gemm', [f32([2, 3, 1]), f32([3, 4])], {}, { opset: 13 }), 'E_SHAPE_MISMATCH');
+    await expectKilnError(runOp('Gemm', [randomF32([2, 3]), randomF32([3, 4]), randomF32([3, 4])], {}, { opset: 13 }), 'E_SHAPE_MISMATCH');
+    await expectKilnError(runOp('Gemm', [randomF32([2, 3, 1]), randomF32([3, 4])], {}, { opset: 13 }), 'E_SHAPE_MISMATCH');
   });
 });
 
@@ -146,29 +131,29 @@ describe('Einsum', () => {
   ];
   for (const [eq, shapes] of cases) {
     it(eq, async () => {
-      const ts = shapes.map((s, i) => f64(s, i + 1));
+      const ts = shapes.map((s, i) => randomF64(s, i + 1));
       const [y] = (await runOp('Einsum', ts, { equation: eq }, { opset: 12 })) as Tensor[];
       const ref = naiveEinsum(eq, ts);
       expect(y!.dims).toEqual(ref.dims);
-      close(nums(y), ref.data);
+      expectRelClose(nums(y), ref.data, TOL);
     });
   }
 
   it('expands ellipses (broadcast) and builds the implicit output', async () => {
-    const a = f64([2, 1, 3, 4], 1);
-    const b = f64([5, 4, 2], 2);
+    const a = randomF64([2, 1, 3, 4], 1);
+    const b = randomF64([5, 4, 2], 2);
     const [y] = (await runOp('Einsum', [a, b], { equation: '...ij,...jk' }, { opset: 12 })) as Tensor[];
     expect(y!.dims).toEqual([2, 5, 3, 2]);
     const [z] = (await runOp('MatMul', [a, b])) as Tensor[];
-    close(nums(y), nums(z));
-    const [t] = (await runOp('Einsum', [f64([3, 4])], { equation: 'ji' }, { opset: 12 })) as Tensor[];
+    expectRelClose(nums(y), nums(z), TOL);
+    const [t] = (await runOp('Einsum', [randomF64([3, 4])], { equation: 'ji' }, { opset: 12 })) as Tensor[];
     expect(t!.dims).toEqual([4, 3]); // implicit output sorts the labels: ij
   });
 
   it('rejects malformed equations', async () => {
-    await rejects(runOp('Einsum', [f64([3, 4])], { equation: 'ijk->i' }, { opset: 12 }), 'E_MODEL_INVALID');
-    await rejects(runOp('Einsum', [f64([3, 4])], { equation: 'ij->k' }, { opset: 12 }), 'E_MODEL_INVALID');
-    await rejects(runOp('Einsum', [f64([3, 4]), f64([5, 4])], { equation: 'ij,ij->i' }, { opset: 12 }), 'E_SHAPE_MISMATCH');
+    await expectKilnError(runOp('Einsum', [randomF64([3, 4])], { equation: 'ijk->i' }, { opset: 12 }), 'E_MODEL_INVALID');
+    await expectKilnError(runOp('Einsum', [randomF64([3, 4])], { equation: 'ij->k' }, { opset: 12 }), 'E_MODEL_INVALID');
+    await expectKilnError(runOp('Einsum', [randomF64([3, 4]), randomF64([5, 4])], { equation: 'ij,ij->i' }, { opset: 12 }), 'E_SHAPE_MISMATCH');
   });
 });
 
@@ -195,9 +180,9 @@ describe('integer and quantized matmul, Det', () => {
   it('Det of single, batched and singular matrices', async () => {
     const [d] = (await runOp('Det', [new Tensor('float64', [2, 0, 1, 1, 3, 2, 1, 1, 1], [3, 3])])) as Tensor[];
     expect(d!.dims).toEqual([]);
-    close(nums(d), [2 * (3 - 2) - 0 + 1 * (1 - 3)]);
+    expectRelClose(nums(d), [2 * (3 - 2) - 0 + 1 * (1 - 3)], TOL);
     const [e] = (await runOp('Det', [new Tensor('float32', [1, 2, 2, 4, 0, 1, 1, 0], [2, 2, 2])])) as Tensor[];
     expect(nums(e)).toEqual([0, -1]);
-    await rejects(runOp('Det', [f32([2, 3])]), 'E_SHAPE_MISMATCH');
+    await expectKilnError(runOp('Det', [randomF32([2, 3])]), 'E_SHAPE_MISMATCH');
   });
 });

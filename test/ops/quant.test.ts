@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { KilnError, Tensor } from '../../src/index.js';
-import { toNumbers } from '../../src/engine/elements.js';
+import { Tensor } from '../../src/index.js';
 import { runOp } from '../helpers/run-op.js';
-
-const f32 = (data: number[], dims: number[] = [data.length]) => new Tensor('float32', data, dims);
-const nums = (t: unknown) => Array.from(toNumbers(t as Tensor));
-
-async function rejects(p: Promise<unknown>, code: string) {
-  await expect(p).rejects.toBeInstanceOf(KilnError);
-  await expect(p).rejects.toMatchObject({ code });
-}
+import { expectKilnError, f32, nums } from '../helpers/op-test-utils.js';
 
 describe('QuantizeLinear', () => {
   it('rounds half to even and saturates', async () => {
@@ -66,15 +58,15 @@ describe('QuantizeLinear', () => {
   });
 
   it('rejects output_dtype that disagrees with the zero point', async () => {
-    await rejects(runOp('QuantizeLinear', [f32([1]), f32([1], []), new Tensor('uint8', [0], [])], { output_dtype: 3 }, { opset: 21 }), 'E_MODEL_INVALID');
+    await expectKilnError(runOp('QuantizeLinear', [f32([1]), f32([1], []), new Tensor('uint8', [0], [])], { output_dtype: 3 }, { opset: 21 }), 'E_MODEL_INVALID');
   });
 
   it('rejects a per-axis scale of the wrong length', async () => {
-    await rejects(runOp('QuantizeLinear', [f32([1, 2, 3, 4], [2, 2]), f32([1, 2, 3])], { axis: 1 }, { opset: 13 }), 'E_SHAPE_MISMATCH');
+    await expectKilnError(runOp('QuantizeLinear', [f32([1, 2, 3, 4], [2, 2]), f32([1, 2, 3])], { axis: 1 }, { opset: 13 }), 'E_SHAPE_MISMATCH');
   });
 
   it('rejects a blocked scale that does not fit', async () => {
-    await rejects(runOp('QuantizeLinear', [f32([1, 2, 3, 4], [1, 4]), f32([1, 2, 3], [1, 3])], { axis: 1, block_size: 2 }, { opset: 21 }), 'E_SHAPE_MISMATCH');
+    await expectKilnError(runOp('QuantizeLinear', [f32([1, 2, 3, 4], [1, 4]), f32([1, 2, 3], [1, 3])], { axis: 1, block_size: 2 }, { opset: 21 }), 'E_SHAPE_MISMATCH');
   });
 });
 
@@ -99,11 +91,11 @@ describe('DequantizeLinear', () => {
   });
 
   it('rejects a zero point of another type', async () => {
-    await rejects(runOp('DequantizeLinear', [new Tensor('int8', [3]), f32([1], []), new Tensor('uint8', [0], [])], {}, { opset: 13 }), 'E_TYPE_UNSUPPORTED');
+    await expectKilnError(runOp('DequantizeLinear', [new Tensor('int8', [3]), f32([1], []), new Tensor('uint8', [0], [])], {}, { opset: 13 }), 'E_TYPE_UNSUPPORTED');
   });
 
   it('rejects a non-scalar scale before opset 13', async () => {
-    await rejects(runOp('DequantizeLinear', [new Tensor('uint8', [1, 2], [1, 2]), f32([1, 2])], {}, { opset: 10 }), 'E_SHAPE_MISMATCH');
+    await expectKilnError(runOp('DequantizeLinear', [new Tensor('uint8', [1, 2], [1, 2]), f32([1, 2])], {}, { opset: 10 }), 'E_SHAPE_MISMATCH');
   });
 });
 
@@ -123,6 +115,6 @@ describe('DynamicQuantizeLinear', () => {
   });
 
   it('rejects integer input', async () => {
-    await rejects(runOp('DynamicQuantizeLinear', [new Tensor('int32', [1])], {}, { opset: 11, outputs: 3 }), 'E_TYPE_UNSUPPORTED');
+    await expectKilnError(runOp('DynamicQuantizeLinear', [new Tensor('int32', [1])], {}, { opset: 11, outputs: 3 }), 'E_TYPE_UNSUPPORTED');
   });
 });
