@@ -15,5 +15,9 @@ registerFormat({
 registerBackend('reference', createReferenceBackend);
 
 export * from './engine/index.js';
+// The public session is worker-first (same API as the engine's; `worker: false` runs in the calling
+// thread), and the model cache comes with it.
+export { InferenceSession, FEATURES, type Features, type LoadInfo, type LoadProgressEvent, type RunOptions, type SessionOptions, type WorkerSpec } from './workers/index.js';
+export { clearModelCache, evictCachedModel, listCachedModels, modelCacheAvailable, type CacheOptions, type CachedModel } from './cache/index.js';
 export { loadOnnx } from './formats/onnx/index.js';
 export { openGguf, readGguf, GgufFile, dequantize, type GgufTensorInfo } from './formats/gguf/index.js';

@@ -71,10 +71,32 @@ export interface NodeProfile {
 }
 
 export interface RunOptions {
-  /** Checked before every node: an aborted run throws KilnError('E_ABORTED'). */
+  /**
+   * Checked before every node: an aborted run throws KilnError('E_ABORTED'). A run with a signal lets
+   * queued events in (a click, a timer, a worker's abort message) at least every YIELD_MS, or the
+   * signal could never flip while the run holds the thread.
+   */
   readonly signal?: AbortSignal;
+  /** Also checked before every node, without yielding: e.g. a flag in shared memory another thread sets. */
+  readonly isAborted?: () => boolean;
   /** When given, each node's timing is pushed here. */
   readonly profile?: NodeProfile[];
+}
+
+/** Longest stretch (ms) a run with an AbortSignal holds the thread without letting queued events in. */
+const YIELD_MS = 16;
+
+/** A task boundary without setTimeout's clamp: setImmediate in Node, a MessageChannel post elsewhere. */
+function yieldToEventLoop(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((r) => setImmediate(r));
+  return new Promise((r) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      r();
+    };
+    ch.port2.postMessage(0);
+  });
 }
 
 /**
@@ -86,7 +108,19 @@ export interface RunOptions {
 class RunState {
   readonly refs = new Map<Tensor, number>();
   readonly copies = new Map<Tensor, Map<string, Tensor>>();
+  private lastYield = performance.now();
   constructor(readonly opts: RunOptions, private readonly constants: ConstantCopies) {}
+
+  /** Throws E_ABORTED when the run was aborted; with a signal, first lets queued events in when due. */
+  async checkAbort(label: string, node: string): Promise<void> {
+    if (this.opts.signal && performance.now() - this.lastYield >= YIELD_MS) {
+      await yieldToEventLoop();
+      this.lastYield = performance.now();
+    }
+    if (this.opts.signal?.aborted || this.opts.isAborted?.()) {
+      throw new KilnError('E_ABORTED', `the run was aborted before node ${label}`, { node });
+    }
+  }
 
   hold(t: RuntimeValue | undefined): void {
     if (t instanceof Tensor && t.location !== 'cpu') this.refs.set(t, (this.refs.get(t) ?? 0) + 1);
@@ -173,7 +207,7 @@ export class Executor {
     for (let i = 0; i < plan.nodes.length; i++) {
       const p = plan.nodes[i]!;
       const n = p.node;
-      if (state.opts.signal?.aborted) throw new KilnError('E_ABORTED', `the run was aborted before node ${n.label}`, { node: n.name });
+      if (state.opts.signal || state.opts.isAborted) await state.checkAbort(n.label, n.name);
       const inputs: (RuntimeValue | undefined)[] = [];
       for (const name of n.inputs) {
         if (name === '') { inputs.push(undefined); continue; }

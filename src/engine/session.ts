@@ -40,6 +40,8 @@ export interface SessionOptions {
 export interface RunCallOptions {
   /** Aborts the run between nodes: run() rejects with KilnError('E_ABORTED'). */
   signal?: AbortSignal;
+  /** Polled before every node (no yielding): for an abort flag another thread sets in shared memory. */
+  isAborted?: () => boolean;
   preferredOutputLocation?: 'cpu' | 'gpu-buffer';
 }
 
@@ -163,13 +165,13 @@ export class InferenceSession {
     const checked = this.checkFeeds(feeds);
     let scope;
     try {
-      scope = await this.executor.runGraph(this.graph, checked, { signal: options.signal, profile });
+      scope = await this.executor.runGraph(this.graph, checked, { signal: options.signal, isAborted: options.isAborted, profile });
     } catch (e) {
       // A backend whose device is gone (GPU reset, tab backgrounded on mobile) is dropped: the graph is
       // planned again on the backends left and the run retried once. session.fallbacks says what happened.
       if (!(e instanceof KilnError) || e.code !== 'E_DEVICE_LOST' || !this.dropBackend(String(e.details.backend ?? ''), e.message)) throw e;
       profile?.splice(0);
-      scope = await this.executor.runGraph(this.graph, checked, { signal: options.signal, profile });
+      scope = await this.executor.runGraph(this.graph, checked, { signal: options.signal, isAborted: options.isAborted, profile });
     }
     const out: Record<string, RuntimeValue> = {};
     const keepOnDevice = (options.preferredOutputLocation ?? this.options.preferredOutputLocation) === 'gpu-buffer';

@@ -4,7 +4,9 @@
  * and profiling.
  */
 import { describe, expect, it } from 'vitest';
-import { Graph, InferenceSession, KilnError, Node, Tensor, registerBackend, type Attribute, type Backend, type Model, type RuntimeValue } from '../../src/index.js';
+import { Graph, KilnError, Node, Tensor, registerBackend, type Attribute, type Backend, type Model, type RuntimeValue } from '../../src/index.js';
+// The engine's session (the public one wraps it, worker-first): these tests are about the engine.
+import { InferenceSession } from '../../src/engine/session.js';
 import { REFERENCE_KERNELS } from '../../src/reference/index.js';
 import { tensorType } from '../../src/engine/ir/types.js';
 
