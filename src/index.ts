@@ -4,8 +4,16 @@
  */
 import { registerBackend, registerFormat } from './engine/registry.js';
 import { loadOnnx, looksLikeOnnx } from './formats/onnx/index.js';
+import { loadTflite, looksLikeTflite } from './formats/tflite/index.js';
 import { createReferenceBackend } from './reference/index.js';
 
+// TFLite first: its 'TFL3' identifier is a sure test, while ONNX's sniff (a leading 0x08) is loose.
+registerFormat({
+  name: 'tflite',
+  extensions: ['.tflite'],
+  sniff: looksLikeTflite,
+  load: (bytes, opts) => loadTflite(bytes, { signature: opts.signature }),
+});
 registerFormat({
   name: 'onnx',
   extensions: ['.onnx'],
@@ -20,4 +28,5 @@ export * from './engine/index.js';
 export { InferenceSession, FEATURES, type Features, type LoadInfo, type LoadProgressEvent, type RunOptions, type SessionOptions, type WorkerSpec } from './workers/index.js';
 export { clearModelCache, evictCachedModel, listCachedModels, modelCacheAvailable, type CacheOptions, type CachedModel } from './cache/index.js';
 export { loadOnnx } from './formats/onnx/index.js';
+export { loadTflite, type TfliteModel, type TfliteSignature } from './formats/tflite/index.js';
 export { openGguf, readGguf, GgufFile, dequantize, type GgufTensorInfo } from './formats/gguf/index.js';

@@ -1,7 +1,7 @@
 /**
  * The `kiln` command line.
  *
- *   kiln inspect <model> [--json]           (.onnx, .gguf)
+ *   kiln inspect <model> [--json] [--tensors]   (.onnx, .tflite, .gguf)
  *   kiln run <model> --input [name=]file.npy|file.pb … [--backend reference] --out dir
  *   kiln tokenize <model.gguf> "text" | --file text.txt [--add-special] [--parse-special]
  *
@@ -16,11 +16,12 @@ import { InferenceSession, KilnError, Tensor } from '../index.js';
 import { readTensorProto } from '../formats/onnx/index.js';
 import { inspectGguf, isGgufPath } from './gguf-inspect.js';
 import { inspectModel, formatInspection } from './inspect.js';
+import { inspectTfliteCommand, isTflitePath } from './tflite-inspect.js';
 import { TOKENIZE_USAGE, tokenizeCommand } from './tokenize.js';
 import { isNpy, readNpy, writeNpy } from './npy.js';
 
 const USAGE = `usage:
-  kiln inspect <model> [--json]
+  kiln inspect <model> [--json] [--tensors]
   kiln run <model> --input [name=]file.npy|file.pb ... [--backend reference[,wasm,...]] --out <dir>
   ${TOKENIZE_USAGE}`;
 
@@ -104,6 +105,10 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'inspect') {
       const model = rest.find((x) => !x.startsWith('--'));
       if (!model) throw new UsageError('inspect: missing <model>');
+      if (await isTflitePath(model)) {
+        process.stdout.write(await inspectTfliteCommand(model, { json: rest.includes('--json'), tensors: rest.includes('--tensors') }));
+        return 0;
+      }
       if (await isGgufPath(model)) {
         process.stdout.write(await inspectGguf(model, { json: rest.includes('--json') }));
         return 0;

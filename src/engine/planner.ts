@@ -32,6 +32,7 @@ export const KNOWN_OPSETS: Readonly<Record<string, number>> = {
   'ai.onnx.preview': 1,
   'com.microsoft': 1,
   tflite: 1,
+  'tflite.custom': 1,
   kiln: 1,
 };
 

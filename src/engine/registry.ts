@@ -9,6 +9,8 @@ import type { Model } from './ir/graph.js';
 export interface FormatLoadOptions {
   /** Fetches a side file named by the model (ONNX external data), relative to the model. */
   externalData?: (location: string) => Uint8Array | Promise<Uint8Array>;
+  /** For formats with several entry points (TFLite signatures): which one to run. */
+  signature?: string;
 }
 
 export interface ModelFormat {

@@ -25,6 +25,8 @@ export interface SessionOptions {
   backends?: readonly string[];
   /** Force a format instead of guessing from the name or bytes. */
   format?: 'onnx' | 'tflite' | 'gguf';
+  /** TFLite: the signature key to run (default: the model's first signature). */
+  signature?: string;
   /** ONNX external data: side files by location, or a function that fetches one. Paths and URLs find them on their own. */
   externalData?: Readonly<Record<string, Uint8Array>> | ((location: string) => Uint8Array | Promise<Uint8Array>);
   /** 'disabled': no graph rewriting; 'basic': constant folding and dead-code elimination; 'all' (default): also fusion. */
@@ -86,7 +88,7 @@ export class InferenceSession {
         return b;
       }
       : src.sibling;
-    const model = await format.load(src.bytes, { externalData });
+    const model = await format.load(src.bytes, { externalData, signature: options.signature });
     return InferenceSession.fromModel(model, options);
   }
 

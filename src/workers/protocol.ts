@@ -42,6 +42,7 @@ export type WireSource =
 export interface WireSessionOptions {
   readonly backends?: readonly string[];
   readonly format?: 'onnx' | 'tflite' | 'gguf';
+  readonly signature?: string;
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'all';
   readonly externalData?: Readonly<Record<string, Uint8Array>>;
   readonly cache?: boolean | { readonly chunkBytes?: number };

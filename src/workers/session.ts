@@ -64,7 +64,7 @@ export class InferenceSession {
       throw new KilnError('E_INPUT_INVALID', "GPU-resident outputs cannot leave a worker: pass { worker: false } with preferredOutputLocation: 'gpu-buffer'");
     }
     const impl = await createInWorker(source, {
-      backends: engine.backends, format: engine.format, graphOptimizationLevel: engine.graphOptimizationLevel,
+      backends: engine.backends, format: engine.format, signature: engine.signature, graphOptimizationLevel: engine.graphOptimizationLevel,
       enableProfiling: engine.enableProfiling, cache, signal, onProgress, assetBase,
       worker: worker === true || worker === false ? undefined : worker,
       externalData: typeof externalData === 'function' ? undefined : externalData,
