@@ -11,22 +11,14 @@
  * Allocation is charged to a budget proportional to the input size, so no field can make the reader
  * allocate much more than the file it reads.
  */
+import { AllocationBudget } from '../../engine/budget.js';
 import { KilnError } from '../../engine/errors.js';
+
+export { AllocationBudget };
 
 export const WIRE = { VARINT: 0, I64: 1, LEN: 2, I32: 5 } as const;
 const WIRE_NAMES = ['varint', 'fixed64', 'length-delimited', 'group-start', 'group-end', 'fixed32', '6', '7'];
 
-/** Tracks bytes the reader allocates; throws once the model would expand past `limit`. */
-export class AllocationBudget {
-  used = 0;
-  constructor(readonly limit: number) {}
-  charge(bytes: number, at: number, what: string): void {
-    this.used += bytes;
-    if (this.used > this.limit) {
-      throw new KilnError('E_MODEL_MALFORMED', `${what} at byte ${at} would make the model expand past ${this.limit} bytes in memory`, { offset: at, field: what });
-    }
-  }
-}
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
@@ -48,7 +40,7 @@ export class ProtoReader {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
-  static of(buf: Uint8Array, message: string, budget = new AllocationBudget(64 * buf.byteLength + (1 << 20))): ProtoReader {
+  static of(buf: Uint8Array, message: string, budget = AllocationBudget.forFile(buf.byteLength)): ProtoReader {
     return new ProtoReader(buf, 0, buf.byteLength, message, budget);
   }
 

@@ -16,19 +16,11 @@
  * size: FlatBuffers may share one vector among many tables, so reading each reference in turn could
  * otherwise expand a small file into a huge object tree.
  */
+import { AllocationBudget } from '../../engine/budget.js';
 import { KilnError } from '../../engine/errors.js';
 
-/** Tracks what the reader allocates; throws once the model would expand past `limit` bytes. */
-export class AllocationBudget {
-  used = 0;
-  constructor(readonly limit: number) {}
-  charge(bytes: number, at: number, what: string): void {
-    this.used += bytes;
-    if (this.used > this.limit) {
-      throw new KilnError('E_MODEL_MALFORMED', `${what} at byte ${at} would make the model expand past ${this.limit} bytes in memory`, { offset: at, field: what });
-    }
-  }
-}
+export { AllocationBudget };
+
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
@@ -43,7 +35,7 @@ export class FlatBuffer {
 
   constructor(readonly bytes: Uint8Array, budget?: AllocationBudget) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.budget = budget ?? new AllocationBudget(64 * bytes.byteLength + (1 << 20));
+    this.budget = budget ?? AllocationBudget.forFile(bytes.byteLength);
   }
 
   get length(): number {

@@ -26,6 +26,6 @@ export interface TfliteLoadOptions {
 }
 
 export async function loadTflite(bytes: Uint8Array, opts: TfliteLoadOptions = {}): Promise<TfliteModel> {
-  const budget = opts.budget ?? new AllocationBudget(64 * bytes.byteLength + (1 << 20));
+  const budget = opts.budget ?? AllocationBudget.forFile(bytes.byteLength);
   return modelToIR(readModel(bytes, budget), budget, { signature: opts.signature, subgraph: opts.subgraph });
 }
