@@ -5,6 +5,7 @@
 import type { Graph, Node } from './ir/graph.js';
 import type { OpSchema } from './ops/schema.js';
 import type { Tensor } from './tensor.js';
+import type { ValueType } from './ir/types.js';
 
 /**
  * A value flowing through the graph: a tensor, a sequence of tensors, or `null` for an empty optional.
@@ -41,6 +42,8 @@ export interface SupportQuery {
   readonly schema: OpSchema<unknown, unknown>;
   readonly opKey: string;
   readonly opset: number;
+  /** Static types of the node's inputs (undefined where unknown): lets a backend decline a dtype it lacks. */
+  readonly inputTypes?: readonly (ValueType | undefined)[];
 }
 
 export interface Backend {
@@ -64,6 +67,10 @@ export interface Backend {
    */
   upload?(t: Tensor): Promise<Tensor> | Tensor;
   dispose?(): void;
+  /** (optional) Device timestamps on/off (session option enableProfiling). */
+  setProfiling?(on: boolean): void;
+  /** (optional) Device milliseconds per node name since the last call (e.g. GPU timestamps). */
+  collectProfile?(): Promise<ReadonlyMap<string, number>>;
 }
 
 /** A backend built from a kernel map: supports exactly the ops it has kernels for. */

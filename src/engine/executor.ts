@@ -68,6 +68,8 @@ export interface NodeProfile {
   readonly backend: string;
   /** Wall time of the backend call (for GPU backends: the time to encode and submit). */
   readonly ms: number;
+  /** Device time of the node (GPU timestamps), where the backend measures it. */
+  gpuMs?: number;
 }
 
 export interface RunOptions {

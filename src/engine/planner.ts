@@ -6,6 +6,7 @@
 import type { Backend, SupportQuery } from './backend.js';
 import { KilnError } from './errors.js';
 import type { Graph, Node } from './ir/graph.js';
+import type { ValueType } from './ir/types.js';
 import { makeGraphPlan, type GraphPlan, type NodePlan } from './executor.js';
 import { getSchema, opKey, resolveAttrs } from './ops/index.js';
 
@@ -86,7 +87,8 @@ function planNode(g: Graph, n: Node, backends: readonly Backend[], unsupported: 
   if (opset < schema.since) return refuse(`${key} needs opset ${schema.since}, the model imports ${opset}`);
   if (schema.until !== undefined && opset > schema.until) return refuse(`${key} was removed after opset ${schema.until}`);
   const attrs = resolveAttrs(schema, n, opset);
-  const query: SupportQuery = { node: n, schema, opKey: key, opset };
+  const inputTypes = n.inputs.map((i) => (i === '' ? undefined : g.valueTypes.get(i) ?? initializerType(g, i)));
+  const query: SupportQuery = { node: n, schema, opKey: key, opset, inputTypes };
   for (const b of backends) {
     const ok = b.supports(query);
     if (ok === true) {
@@ -95,5 +97,16 @@ function planNode(g: Graph, n: Node, backends: readonly Backend[], unsupported: 
     declined[b.name] = ok;
   }
   unsupported.set(key, declined);
+  return undefined;
+}
+
+/** The type of an initializer (or an outer scope's), for SupportQuery.inputTypes. */
+function initializerType(g: Graph, name: string): ValueType | undefined {
+  for (let s: Graph | undefined = g; s; s = s.parent) {
+    const t = s.initializers.get(name);
+    if (t) return { kind: 'tensor', dtype: t.type, shape: t.dims };
+    const v = s.valueTypes.get(name);
+    if (v) return v;
+  }
   return undefined;
 }

@@ -98,6 +98,7 @@ export class InferenceSession {
     if (names.length === 0) throw new KilnError('E_BACKEND_UNAVAILABLE', 'options.backends is empty');
     const backends: Backend[] = [];
     for (const n of names) backends.push(await createBackend(n));
+    if (options.enableProfiling) for (const b of backends) b.setProfiling?.(true);
     const g = model.graph;
     validateGraph(g);
     const level = options.graphOptimizationLevel ?? 'all';
@@ -165,29 +166,42 @@ export class InferenceSession {
     const profile: NodeProfile[] | undefined = this.options.enableProfiling ? [] : undefined;
     const t0 = performance.now();
     const checked = this.checkFeeds(feeds);
-    let scope;
+    const keepOnDevice = (options.preferredOutputLocation ?? this.options.preferredOutputLocation) === 'gpu-buffer';
+    // Outputs are read back inside the attempt: a device lost while the run is in flight is often noticed
+    // only when its outputs are read.
+    const attempt = async (): Promise<Record<string, RuntimeValue>> => {
+      const scope = await this.executor.runGraph(this.graph, checked, { signal: options.signal, isAborted: options.isAborted, profile });
+      const out: Record<string, RuntimeValue> = {};
+      for (const w of wanted) {
+        const v = scope.get(w);
+        if (v === undefined) throw new KilnError('E_INTERNAL', `output '${w}' was not produced`);
+        out[w] = v instanceof Tensor && v.location !== 'cpu' && !keepOnDevice ? await v.toCpu() : v;
+      }
+      // Device outputs nobody asked for, or copied to the CPU above, are freed now.
+      for (const name of this.outputNames) {
+        const v = scope.get(name);
+        if (v instanceof Tensor && v.location !== 'cpu' && out[name] !== v) v.dispose();
+      }
+      return out;
+    };
+    let out: Record<string, RuntimeValue>;
     try {
-      scope = await this.executor.runGraph(this.graph, checked, { signal: options.signal, isAborted: options.isAborted, profile });
+      out = await attempt();
     } catch (e) {
       // A backend whose device is gone (GPU reset, tab backgrounded on mobile) is dropped: the graph is
       // planned again on the backends left and the run retried once. session.fallbacks says what happened.
       if (!(e instanceof KilnError) || e.code !== 'E_DEVICE_LOST' || !this.dropBackend(String(e.details.backend ?? ''), e.message)) throw e;
       profile?.splice(0);
-      scope = await this.executor.runGraph(this.graph, checked, { signal: options.signal, isAborted: options.isAborted, profile });
+      out = await attempt();
     }
-    const out: Record<string, RuntimeValue> = {};
-    const keepOnDevice = (options.preferredOutputLocation ?? this.options.preferredOutputLocation) === 'gpu-buffer';
-    for (const w of wanted) {
-      const v = scope.get(w);
-      if (v === undefined) throw new KilnError('E_INTERNAL', `output '${w}' was not produced`);
-      out[w] = v instanceof Tensor && v.location !== 'cpu' && !keepOnDevice ? await v.toCpu() : v;
+    if (profile) {
+      // Device timestamps (webgpu): each node's GPU time next to its encode time.
+      for (const b of this.backendList) {
+        const device = await b.collectProfile?.();
+        if (device) for (const n of profile) if (n.backend === b.name && device.has(n.node)) n.gpuMs = device.get(n.node);
+      }
+      this.lastProfile = { totalMs: performance.now() - t0, nodes: profile };
     }
-    // Device outputs nobody asked for, or copied to the CPU above, are freed now.
-    for (const name of this.outputNames) {
-      const v = scope.get(name);
-      if (v instanceof Tensor && v.location !== 'cpu' && out[name] !== v) v.dispose();
-    }
-    if (profile) this.lastProfile = { totalMs: performance.now() - t0, nodes: profile };
     return out;
   }
 
