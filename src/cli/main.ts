@@ -17,13 +17,15 @@ import { readTensorProto } from '../formats/onnx/index.js';
 import { inspectGguf, isGgufPath } from './gguf-inspect.js';
 import { inspectModel, formatInspection } from './inspect.js';
 import { inspectTfliteCommand, isTflitePath } from './tflite-inspect.js';
+import { HOST_USAGE, hostCommand } from './host.js';
 import { TOKENIZE_USAGE, tokenizeCommand } from './tokenize.js';
 import { isNpy, readNpy, writeNpy } from './npy.js';
 
 const USAGE = `usage:
   kiln inspect <model> [--json] [--tensors]
   kiln run <model> --input [name=]file.npy|file.pb ... [--backend reference[,wasm,...]] --out <dir>
-  ${TOKENIZE_USAGE}`;
+  ${TOKENIZE_USAGE}
+  ${HOST_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -121,6 +123,7 @@ export async function main(argv: string[]): Promise<number> {
       await run(rest);
       return 0;
     }
+    if (cmd === 'host') return await hostCommand(rest);
     if (cmd === 'tokenize') {
       await tokenizeCommand(rest);
       return 0;

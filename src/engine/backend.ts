@@ -66,11 +66,24 @@ export interface Backend {
    * outputs can share memory with their inputs (a reshape) must count references itself.
    */
   upload?(t: Tensor): Promise<Tensor> | Tensor;
+  /**
+   * (optional) Runs the whole graph in one call. When the plan puts every node (subgraphs included) on
+   * this backend, the session calls this instead of walking the nodes: the graph's inputs in, the wanted
+   * outputs back. For backends that hand the model to something else whole (a remote host, a native
+   * runtime). Errors as from run(); E_DEVICE_LOST drops the backend as it does there.
+   */
+  runGraph?(graph: Graph, feeds: ReadonlyMap<string, RuntimeValue>, options: RunGraphOptions): Promise<ReadonlyMap<string, RuntimeValue>>;
   dispose?(): void;
   /** (optional) Device timestamps on/off (session option enableProfiling). */
   setProfiling?(on: boolean): void;
   /** (optional) Device milliseconds per node name since the last call (e.g. GPU timestamps). */
   collectProfile?(): Promise<ReadonlyMap<string, number>>;
+}
+
+export interface RunGraphOptions {
+  readonly signal?: AbortSignal;
+  /** The outputs wanted (the run's fetches). */
+  readonly fetches: readonly string[];
 }
 
 /** A backend built from a kernel map: supports exactly the ops it has kernels for. */

@@ -4,11 +4,11 @@ export { Tensor, type DeviceStorage, type TensorData, type TensorLocation } from
 export { DTYPES, type DType, type DTypeInfo, type QuantParams } from './ir/dtype.js';
 export { Graph, Node, type Attribute, type Model, type ValueInfo } from './ir/graph.js';
 export type { Dim, TensorType, ValueType } from './ir/types.js';
-export type { Backend, Kernel, KernelEnv, KernelMap, RuntimeValue, SupportQuery } from './backend.js';
+export type { Backend, Kernel, KernelEnv, KernelMap, RunGraphOptions, RuntimeValue, SupportQuery } from './backend.js';
 export { kernel, kernelMapBackend } from './backend.js';
 export { InferenceSession, type Feeds, type RunCallOptions, type SessionOptions, type SessionProfile, type ValueMetadata } from './session.js';
 export type { NodeProfile } from './executor.js';
 export type { Assignment } from './planner.js';
-export { registerBackend, registerFormat, registeredBackends, registeredFormats, type ModelFormat } from './registry.js';
+export { registerBackend, registerFormat, registeredBackends, registeredFormats, type BackendSpec, type ModelFormat } from './registry.js';
 export type { LoadProgress, ModelSource } from './source.js';
 export { OP_TABLE, type OpName } from './ops/index.js';

@@ -37,7 +37,8 @@ export const KNOWN_OPSETS: Readonly<Record<string, number>> = {
   kiln: 1,
 };
 
-export function planGraph(root: Graph, backends: readonly Backend[]): Plan {
+/** `dropped`: backends dropped before this plan (unavailable, device lost) and why; every assignment lists them as declined. */
+export function planGraph(root: Graph, backends: readonly Backend[], dropped: Readonly<Record<string, string>> = {}): Plan {
   const graphs = new Map<Graph, GraphPlan>();
   const assignments: Assignment[] = [];
   const unsupported = new Map<string, Record<string, string>>();
@@ -46,7 +47,7 @@ export function planGraph(root: Graph, backends: readonly Backend[]): Plan {
     const nodes: NodePlan[] = [];
     for (const n of g.nodes) {
       for (const sub of n.subgraphs()) visit(sub);
-      const p = planNode(g, n, backends, unsupported);
+      const p = planNode(g, n, backends, unsupported, dropped);
       if (p) {
         nodes.push(p.plan);
         assignments.push(p.assignment);
@@ -68,10 +69,10 @@ export function planGraph(root: Graph, backends: readonly Backend[]): Plan {
   return { graphs, assignments };
 }
 
-function planNode(g: Graph, n: Node, backends: readonly Backend[], unsupported: Map<string, Record<string, string>>): { plan: NodePlan; assignment: Assignment } | undefined {
+function planNode(g: Graph, n: Node, backends: readonly Backend[], unsupported: Map<string, Record<string, string>>, dropped: Readonly<Record<string, string>>): { plan: NodePlan; assignment: Assignment } | undefined {
   const key = opKey(n.domain, n.opType);
   const opset = g.opsets.get(n.domain);
-  const declined: Record<string, string> = {};
+  const declined: Record<string, string> = { ...dropped };
   const schema = getSchema(key);
   const refuse = (why: string) => {
     for (const b of backends) declined[b.name] = why;

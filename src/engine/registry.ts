@@ -22,7 +22,14 @@ export interface ModelFormat {
   load(bytes: Uint8Array, opts: FormatLoadOptions): Promise<Model>;
 }
 
-export type BackendFactory = () => Backend | Promise<Backend>;
+/** A backend asked for with options, e.g. `{ name: 'remote', url, token, model }`: the factory registered under `name` gets it whole. */
+export interface BackendSpec {
+  readonly name: string;
+  readonly [option: string]: unknown;
+}
+
+/** Makes a backend; `spec` is set when the backends list gave an object rather than a name. */
+export type BackendFactory = (spec?: BackendSpec) => Backend | Promise<Backend>;
 
 const formats: ModelFormat[] = [];
 const backends = new Map<string, BackendFactory>();
@@ -40,12 +47,13 @@ export function registerBackend(name: string, factory: BackendFactory): void {
 export const registeredBackends = (): string[] => [...backends.keys()];
 export const registeredFormats = (): readonly ModelFormat[] => formats;
 
-export async function createBackend(name: string): Promise<Backend> {
-  const f = backends.get(name);
+export async function createBackend(entry: string | BackendSpec): Promise<Backend> {
+  const name = typeof entry === 'string' ? entry : entry?.name;
+  const f = typeof name === 'string' ? backends.get(name) : undefined;
   if (!f) {
-    throw new KilnError('E_BACKEND_UNAVAILABLE', `backend '${name}' is not available; registered: ${registeredBackends().join(', ') || 'none'}`);
+    throw new KilnError('E_BACKEND_UNAVAILABLE', `backend '${String(name)}' is not available; registered: ${registeredBackends().join(', ') || 'none'}`);
   }
-  return f();
+  return f(typeof entry === 'string' ? undefined : entry);
 }
 
 /** Picks a format by explicit name, then by file extension hint, then by sniffing the bytes. */

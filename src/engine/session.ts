@@ -16,13 +16,18 @@ import { fuseGraph } from './passes/fusion.js';
 import { inferShapes } from './passes/shape-inference.js';
 import { validateGraph } from './passes/validate.js';
 import { planGraph, type Assignment, type Plan } from './planner.js';
-import { createBackend, pickFormat, registeredBackends } from './registry.js';
+import { createBackend, pickFormat, registeredBackends, type BackendSpec } from './registry.js';
 import { resolveSource, type LoadProgress, type ModelSource } from './source.js';
 import { Tensor } from './tensor.js';
 
 export interface SessionOptions {
-  /** Backends in order of preference; each node goes to the first that can run it. Default: ['reference']. */
-  backends?: readonly string[];
+  /**
+   * Backends in order of preference; each node goes to the first that can run it. Default: ['reference'].
+   * An entry is a registered name or a spec with options: `{ name: 'remote', url, token, model }`. A
+   * backend whose prepare() reports E_BACKEND_UNAVAILABLE (a host that does not answer) is dropped and the
+   * graph planned on the rest; `fallbacks` and each assignment's `declined` say why.
+   */
+  backends?: readonly (string | BackendSpec)[];
   /** Force a format instead of guessing from the name or bytes. */
   format?: 'onnx' | 'tflite' | 'gguf';
   /** TFLite: the signature key to run (default: the model's first signature). */
@@ -110,12 +115,24 @@ export class InferenceSession {
       if (level === 'all') fuseGraph(g);
       inferShapes(g);
     }
-    const plan = planGraph(g, backends);
-    for (const b of backends) {
-      const mine = plan.assignments.filter((a) => a.backend === b.name);
-      if (b.prepare && mine.length) await b.prepare(g, [...plan.graphs.values()].flatMap((p) => p.nodes.filter((n) => n.backend === b).map((n) => n.node)));
+    let live: Backend[] = backends;
+    const fallbacks: { backend: string; reason: string }[] = [];
+    for (;;) {
+      const plan = planGraph(g, live, droppedReasons(fallbacks));
+      const failed = await prepareAll(g, plan, live);
+      if (!failed) {
+        const s = new InferenceSession(model, plan, live, new Executor(plan.graphs), options);
+        s.fallbacks.push(...fallbacks);
+        return s;
+      }
+      // A backend that cannot start (a remote host that does not answer) is dropped, and the graph planned
+      // again on the rest, when there is a rest.
+      const { backend, error } = failed;
+      if (!(error instanceof KilnError) || error.code !== 'E_BACKEND_UNAVAILABLE' || live.length < 2) throw error;
+      backend.dispose?.();
+      live = live.filter((b) => b !== backend);
+      fallbacks.push({ backend: backend.name, reason: error.message.replace(/^\[[A-Z_]+\] /, '') });
     }
-    return new InferenceSession(model, plan, backends, new Executor(plan.graphs), options);
   }
 
   private get graph(): Graph {
@@ -170,7 +187,11 @@ export class InferenceSession {
     // Outputs are read back inside the attempt: a device lost while the run is in flight is often noticed
     // only when its outputs are read.
     const attempt = async (): Promise<Record<string, RuntimeValue>> => {
-      const scope = await this.executor.runGraph(this.graph, checked, { signal: options.signal, isAborted: options.isAborted, profile });
+      // A backend that runs every node and can take the graph whole gets it in one call.
+      const whole = wholeGraphBackend(this.plan, this.backendList);
+      const scope = whole
+        ? await whole.runGraph!(this.graph, checked, { signal: options.signal, fetches: wanted })
+        : await this.executor.runGraph(this.graph, checked, { signal: options.signal, isAborted: options.isAborted, profile });
       const out: Record<string, RuntimeValue> = {};
       for (const w of wanted) {
         const v = scope.get(w);
@@ -220,7 +241,7 @@ export class InferenceSession {
     return { ...this.lastProfile, byOpType };
   }
 
-  /** Backends dropped after their device was lost, and why. */
+  /** Backends dropped (unavailable at creation, or their device lost), and why. */
   readonly fallbacks: { backend: string; reason: string }[] = [];
 
   private dropBackend(name: string, reason: string): boolean {
@@ -228,10 +249,10 @@ export class InferenceSession {
     if (rest.length === this.backendList.length || rest.length === 0) return false;
     this.executor.dispose();
     this.backendList.find((b) => b.name === name)?.dispose?.();
-    this.plan = planGraph(this.graph, rest);
+    this.fallbacks.push({ backend: name, reason });
+    this.plan = planGraph(this.graph, rest, droppedReasons(this.fallbacks));
     this.backendList = rest;
     this.executor = new Executor(this.plan.graphs);
-    this.fallbacks.push({ backend: name, reason });
     return true;
   }
 
@@ -257,6 +278,31 @@ export class InferenceSession {
     this.executor.dispose();
     for (const b of this.backendList) b.dispose?.();
   }
+}
+
+/** Prepares each backend on its nodes; the first failure, with its backend, or undefined. */
+async function prepareAll(g: Graph, plan: Plan, backends: readonly Backend[]): Promise<{ backend: Backend; error: unknown } | undefined> {
+  for (const b of backends) {
+    const mine = [...plan.graphs.values()].flatMap((p) => p.nodes.filter((n) => n.backend === b).map((n) => n.node));
+    if (!b.prepare || !mine.length) continue;
+    try {
+      await b.prepare(g, mine);
+    } catch (error) {
+      return { backend: b, error };
+    }
+  }
+  return undefined;
+}
+
+const droppedReasons = (fallbacks: readonly { backend: string; reason: string }[]): Record<string, string> =>
+  Object.fromEntries(fallbacks.map((f) => [f.backend, f.reason]));
+
+/** The backend to hand the whole graph to: one that runs every node and has runGraph. */
+function wholeGraphBackend(plan: Plan, backends: readonly Backend[]): Backend | undefined {
+  const used = new Set(plan.assignments.map((a) => a.backend));
+  if (used.size !== 1) return undefined;
+  const b = backends.find((x) => used.has(x.name));
+  return b?.runGraph ? b : undefined;
 }
 
 function checkTensorFeed(name: string, t: Tensor, declared: Extract<ValueType, { kind: 'tensor' }>, symbols: Map<string, number>): void {

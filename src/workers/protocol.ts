@@ -12,6 +12,7 @@ import type { RuntimeValue } from '../engine/backend.js';
 import { KilnError, type KilnErrorCode, type KilnErrorDetails } from '../engine/errors.js';
 import type { DType } from '../engine/ir/dtype.js';
 import type { Assignment } from '../engine/planner.js';
+import type { BackendSpec } from '../engine/registry.js';
 import type { SessionProfile, ValueMetadata } from '../engine/session.js';
 import { Tensor, type TensorData } from '../engine/tensor.js';
 import type { Features } from './env.js';
@@ -38,9 +39,9 @@ export type WireSource =
   | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
   | { readonly kind: 'blob'; readonly blob: Blob };
 
-/** The cloneable part of SessionOptions. */
+/** The cloneable part of SessionOptions (backend specs cross as plain objects: no functions in them). */
 export interface WireSessionOptions {
-  readonly backends?: readonly string[];
+  readonly backends?: readonly (string | BackendSpec)[];
   readonly format?: 'onnx' | 'tflite' | 'gguf';
   readonly signature?: string;
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'all';

@@ -46,7 +46,8 @@ export async function createInWorker(source: ModelSource, opts: WorkerCreateOpti
     if (opts.signal?.aborted) throw abortedError('loading the model');
     const hello = unwrap(await Promise.race([api.hello({ assetBase: base }), died]));
     started = true;
-    const onlyHere = (opts.backends ?? []).filter((b) => !hello.backends.includes(b) && registeredBackends().includes(b));
+    const names = (opts.backends ?? []).map((b) => (typeof b === 'string' ? b : b.name));
+    const onlyHere = names.filter((b) => !hello.backends.includes(b) && registeredBackends().includes(b));
     if (onlyHere.length) {
       throw new KilnError('E_BACKEND_UNAVAILABLE', `backend(s) ${onlyHere.join(', ')} are registered in this thread but not in the worker (it has ${hello.backends.join(', ')}): ` +
         'register them in a worker script of your own that imports kiln/worker, and pass { worker: () => new Worker(…) }, or pass { worker: false }');
