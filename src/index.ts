@@ -1,29 +1,8 @@
 /**
- * kiln: the package entry. Registers the formats and backends this build ships, then re-exports the
- * engine's public API.
+ * kiln: the package entry. Registers the formats and backends this build ships (src/register.ts), then
+ * re-exports the public API.
  */
-import { registerBackend, registerFormat } from './engine/registry.js';
-import { loadOnnx, looksLikeOnnx } from './formats/onnx/index.js';
-import { loadTflite, looksLikeTflite } from './formats/tflite/index.js';
-import { createReferenceBackend } from './reference/index.js';
-import { createRemoteBackend, type RemoteSpec } from './bridges/client/index.js';
-
-// TFLite first: its 'TFL3' identifier is a sure test, while ONNX's sniff (a leading 0x08) is loose.
-registerFormat({
-  name: 'tflite',
-  extensions: ['.tflite'],
-  sniff: looksLikeTflite,
-  load: (bytes, opts) => loadTflite(bytes, { signature: opts.signature }),
-});
-registerFormat({
-  name: 'onnx',
-  extensions: ['.onnx'],
-  sniff: looksLikeOnnx,
-  load: (bytes, opts) => loadOnnx(bytes, { externalData: opts.externalData }),
-});
-registerBackend('reference', createReferenceBackend);
-// { name: 'remote', url, token, model, … }: whole-model offload to a kiln host, Triton, KServe, … (src/bridges).
-registerBackend('remote', (spec) => createRemoteBackend(spec as unknown as RemoteSpec));
+import './register.js';
 
 export * from './engine/index.js';
 // The public session is worker-first (same API as the engine's; `worker: false` runs in the calling

@@ -19,12 +19,14 @@ import { inspectModel, formatInspection } from './inspect.js';
 import { inspectTfliteCommand, isTflitePath } from './tflite-inspect.js';
 import { HOST_USAGE, hostCommand } from './host.js';
 import { TOKENIZE_USAGE, tokenizeCommand } from './tokenize.js';
+import { GENERATE_USAGE, generateCommand } from './generate.js';
 import { isNpy, readNpy, writeNpy } from './npy.js';
 
 const USAGE = `usage:
   kiln inspect <model> [--json] [--tensors]
   kiln run <model> --input [name=]file.npy|file.pb ... [--backend reference[,wasm,...]] --out <dir>
   ${TOKENIZE_USAGE}
+  ${GENERATE_USAGE}
   ${HOST_USAGE}`;
 
 class UsageError extends Error {}
@@ -126,6 +128,10 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd === 'host') return await hostCommand(rest);
     if (cmd === 'tokenize') {
       await tokenizeCommand(rest);
+      return 0;
+    }
+    if (cmd === 'generate') {
+      await generateCommand(rest);
       return 0;
     }
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {

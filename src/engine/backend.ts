@@ -6,6 +6,7 @@ import type { Graph, Node } from './ir/graph.js';
 import type { OpSchema } from './ops/schema.js';
 import type { Tensor } from './tensor.js';
 import type { ValueType } from './ir/types.js';
+import type { LlmKernels } from './llm-kernels.js';
 
 /**
  * A value flowing through the graph: a tensor, a sequence of tensors, or `null` for an empty optional.
@@ -74,6 +75,8 @@ export interface Backend {
    */
   runGraph?(graph: Graph, feeds: ReadonlyMap<string, RuntimeValue>, options: RunGraphOptions): Promise<ReadonlyMap<string, RuntimeValue>>;
   dispose?(): void;
+  /** (optional) The transformer kernels the LLM runner (src/llm) calls, for backends that have them. */
+  readonly llm?: LlmKernels;
   /** (optional) Device timestamps on/off (session option enableProfiling). */
   setProfiling?(on: boolean): void;
   /** (optional) Device milliseconds per node name since the last call (e.g. GPU timestamps). */

@@ -12,3 +12,4 @@ export type { Assignment } from './planner.js';
 export { registerBackend, registerFormat, registeredBackends, registeredFormats, type BackendSpec, type ModelFormat } from './registry.js';
 export type { LoadProgress, ModelSource } from './source.js';
 export { OP_TABLE, type OpName } from './ops/index.js';
+export type { KvType, LlmActivation, LlmKernels, LlmKvCache, LlmWeight, RopeParams } from './llm-kernels.js';

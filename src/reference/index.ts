@@ -8,6 +8,7 @@ import { controlKernels } from './control.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { fusedKernels } from './fused.js';
+import { createReferenceLlmKernels } from './llm/index.js';
 import { matmulKernels } from './matmul.js';
 import { miscKernels } from './misc.js';
 import { normKernels } from './norm.js';
@@ -38,5 +39,5 @@ export const REFERENCE_KERNELS: KernelMap = {
 };
 
 export function createReferenceBackend(): Backend {
-  return kernelMapBackend('reference', REFERENCE_KERNELS);
+  return kernelMapBackend('reference', REFERENCE_KERNELS, { llm: createReferenceLlmKernels() });
 }

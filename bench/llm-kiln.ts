@@ -1,0 +1,72 @@
+/**
+ * One Kiln measurement, in its own process so its peak memory is its own: loads a GGUF on a backend,
+ * then `runs` times evaluates a prompt of `prompt` tokens (one batched prefill) and greedily decodes
+ * `gen` tokens. Prints one JSON line: tok/s per run, the backend's peak bytes and the process's peak RSS.
+ *
+ *   npx tsx bench/llm-kiln.ts model.gguf --backend reference --threads 1 --prompt 512 --gen 128 --runs 3
+ *
+ * --threads is handed to the backend through KILN_THREADS (the wasm backend's thread pool reads it).
+ */
+import '../src/register.js';
+import { LLM } from '../src/llm/index.js';
+
+export interface KilnRun {
+  backend: string;
+  threads: number;
+  prompt: number;
+  gen: number;
+  prefill_tok_s: number[];
+  decode_tok_s: number[];
+  load_ms: number;
+  peak_bytes: number;
+  rss_peak_bytes: number;
+}
+
+function arg(argv: string[], name: string, dflt: string): string {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : dflt;
+}
+
+/** The prompt both runtimes get: BOS then `n - 1` letters, one byte token each in the synthetic vocabulary. */
+export function benchPromptText(n: number): string {
+  let s = '';
+  let x = 12345;
+  for (let i = 0; i < n - 1; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    s += String.fromCharCode(97 + ((x >>> 16) % 26));
+  }
+  return s;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const model = argv[0]!;
+  const backend = arg(argv, '--backend', 'reference');
+  const threads = Number(arg(argv, '--threads', '1'));
+  const prompt = Number(arg(argv, '--prompt', '512'));
+  const gen = Number(arg(argv, '--gen', '128'));
+  const runs = Number(arg(argv, '--runs', '3'));
+  process.env.KILN_THREADS = String(threads);
+  const t0 = performance.now();
+  const llm = await LLM.load(model, { backends: [backend], contextSize: prompt + gen + 8, batchSize: Math.min(prompt, 512) });
+  const loadMs = performance.now() - t0;
+  const ids = llm.tokenizer.encode(benchPromptText(prompt), { addSpecial: true });
+  if (ids.length !== prompt) throw new Error(`the bench prompt is ${ids.length} tokens, not ${prompt}: not a synthetic-vocabulary model?`);
+  const out: KilnRun = { backend: llm.backendName, threads, prompt, gen, prefill_tok_s: [], decode_tok_s: [], load_ms: Math.round(loadMs), peak_bytes: 0, rss_peak_bytes: 0 };
+  for (let r = 0; r < runs; r++) {
+    llm.reset();
+    const res = await llm.complete(ids, { temperature: 0, maxTokens: gen, ignoreEos: true });
+    out.prefill_tok_s.push(res.prefillTokS);
+    out.decode_tok_s.push(res.decodeTokS);
+  }
+  out.peak_bytes = llm.memory().peak;
+  out.rss_peak_bytes = process.resourceUsage().maxRSS * 1024;
+  await llm.unload();
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,26 @@
+/**
+ * Registers the formats and backends this build ships with the engine's registry. Imported for its
+ * effect by both package entries ('kiln' and 'kiln/llm'), so either one alone finds them by name.
+ */
+import { registerBackend, registerFormat } from './engine/registry.js';
+import { loadOnnx, looksLikeOnnx } from './formats/onnx/index.js';
+import { loadTflite, looksLikeTflite } from './formats/tflite/index.js';
+import { createReferenceBackend } from './reference/index.js';
+import { createRemoteBackend, type RemoteSpec } from './bridges/client/index.js';
+
+// TFLite first: its 'TFL3' identifier is a sure test, while ONNX's sniff (a leading 0x08) is loose.
+registerFormat({
+  name: 'tflite',
+  extensions: ['.tflite'],
+  sniff: looksLikeTflite,
+  load: (bytes, opts) => loadTflite(bytes, { signature: opts.signature }),
+});
+registerFormat({
+  name: 'onnx',
+  extensions: ['.onnx'],
+  sniff: looksLikeOnnx,
+  load: (bytes, opts) => loadOnnx(bytes, { externalData: opts.externalData }),
+});
+registerBackend('reference', createReferenceBackend);
+// { name: 'remote', url, token, model, … }: whole-model offload to a kiln host, Triton, KServe, … (src/bridges).
+registerBackend('remote', (spec) => createRemoteBackend(spec as unknown as RemoteSpec));
