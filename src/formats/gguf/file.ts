@@ -6,7 +6,7 @@
 import { KilnError } from '../../engine/errors.js';
 import { arrayClassOf, Tensor, type TensorData } from '../../engine/tensor.js';
 import { NeedMoreBytes } from './cursor.js';
-import { dequantize } from './dequant/index.js';
+import { dequantize } from '../../engine/quant/index.js';
 import { GgufMetadata } from './metadata.js';
 import { parseHeader, type GgufHeader, type GgufTensorInfo } from './reader.js';
 import { blobSource, bytesSource, pathSource, urlSource, type ByteSource, type UrlSourceOptions } from './source.js';

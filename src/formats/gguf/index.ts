@@ -5,6 +5,6 @@ export { looksLikeGguf, parseHeader, GGUF_DEFAULT_ALIGNMENT, type GgufHeader, ty
 export { blobSource, bytesSource, pathSource, urlSource, type ByteSource, type UrlSourceOptions } from './source.js';
 export { splitFileName } from './split.js';
 export { GGUF_VALUE_TYPES, isGgufArray, valueToJson, type GgufArray, type GgufArrayItems, type GgufEntry, type GgufValue, type GgufValueType } from './values.js';
-export { canDequantize, dequantize, DEQUANT_TYPES } from './dequant/index.js';
-export { f16Table } from './dequant/float.js';
-export { IQ4NL_LEVELS } from './dequant/iquants.js';
+export { canDequantize, dequantize, DEQUANT_TYPES } from '../../engine/quant/index.js';
+export { f16Table } from '../../engine/quant/float.js';
+export { IQ4NL_LEVELS } from '../../engine/quant/iquants.js';

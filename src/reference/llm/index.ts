@@ -169,4 +169,4 @@ export function createReferenceLlmKernels(): LlmKernels {
   } satisfies LlmKernels & { attention: typeof attention };
 }
 
-export { REFERENCE_WEIGHT_TYPES, ROW_DECODERS } from './blocks.js';
+export { REFERENCE_WEIGHT_TYPES } from './blocks.js';

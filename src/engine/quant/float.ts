@@ -1,5 +1,5 @@
 /** F32, F16 and BF16 → float32. Conversions are exact, so results match ggml bit for bit. */
-import { float16ToNumber } from '../../../engine/ir/minifloat.js';
+import { float16ToNumber } from '../ir/minifloat.js';
 
 let table: Float32Array | undefined;
 

@@ -1,16 +1,17 @@
 /**
- * Reference dequantization of GGUF tensor data to float32, one function per type, keyed by dtype.
+ * Dequantization of block-quantized (GGUF/ggml) and narrow float data to float32, one function per dtype.
+ * It belongs to the dtype table: the GGUF reader, the reference LLM kernels and tests all use it.
  * Results match ggml's own `to_float` bit for bit (checked against ggml's output in the tests).
  */
-import { KilnError } from '../../../engine/errors.js';
-import { DTYPES, type DType } from '../../../engine/ir/dtype.js';
+import { KilnError } from '../errors.js';
+import { DTYPES, type DType } from '../ir/dtype.js';
 import { dequantBF16, dequantF16, dequantF32 } from './float.js';
 import { dequantIQ4_NL, dequantIQ4_XS } from './iquants.js';
 import { dequantQ2_K, dequantQ3_K, dequantQ4_K, dequantQ5_K, dequantQ6_K, dequantQ8_K } from './kquants.js';
 import { dequantQ4_0, dequantQ4_1, dequantQ5_0, dequantQ5_1, dequantQ8_0 } from './legacy.js';
 
 /** Decodes `blocks` blocks (elements, for plain types) of `src` into `out`. */
-type Dequantizer = (src: Uint8Array, blocks: number, out: Float32Array) => void;
+export type Dequantizer = (src: Uint8Array, blocks: number, out: Float32Array) => void;
 
 const DEQUANTIZERS: Partial<Record<DType, Dequantizer>> = {
   float32: dequantF32,
@@ -35,6 +36,9 @@ const DEQUANTIZERS: Partial<Record<DType, Dequantizer>> = {
 export const DEQUANT_TYPES: readonly DType[] = Object.keys(DEQUANTIZERS) as DType[];
 
 export const canDequantize = (type: DType): boolean => DEQUANTIZERS[type] !== undefined;
+
+/** The raw per-type function, for callers that decode many small runs (rows) and check sizes themselves. */
+export const dequantizerFor = (type: DType): Dequantizer | undefined => DEQUANTIZERS[type];
 
 /**
  * `count` values of `type` stored in `src` → float32. `what` names the tensor in errors. Throws
