@@ -189,7 +189,9 @@ async function refreshCache(): Promise<void> {
 async function init(): Promise<void> {
   $('env').textContent = [`backends: ${registeredBackends().join(', ')}`, `WebGPU ${FEATURES.webgpu ? '✓' : '✗'}`,
     `wasm SIMD ${FEATURES.wasmSimd ? '✓' : '✗'}`, `cross-origin isolated ${globalThis.crossOriginIsolated ? '✓' : '✗'}`].join(' · ');
-  $('backends').replaceChildren(...registeredBackends().map((b) => el('label', {}, Object.assign(el('input', { type: 'checkbox', value: b }), { checked: true }), ` ${b}`)));
+  // 'remote' needs a host URL and token (a backend spec), which this page does not ask for.
+  const local = registeredBackends().filter((b) => b !== 'remote');
+  $('backends').replaceChildren(...local.map((b) => el('label', {}, Object.assign(el('input', { type: 'checkbox', value: b }), { checked: true }), ` ${b}`)));
   for (const tab of document.querySelectorAll<HTMLButtonElement>('.tab')) {
     tab.onclick = () => {
       for (const t of document.querySelectorAll<HTMLButtonElement>('.tab')) t.setAttribute('aria-selected', String(t === tab));

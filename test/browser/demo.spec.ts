@@ -38,7 +38,8 @@ test('the demo loads the sample model, runs it and shows results', async ({ page
   await page.waitForSelector('body[data-ready="true"]');
   await expect(page.locator('#backends input')).toHaveCount(await page.evaluate(() => document.querySelectorAll('#backends input').length));
   await page.click('#load');
-  await expect(page.locator('#run')).toBeEnabled();
+  await expect(page.locator('#error')).toBeHidden();
+  await expect(page.locator('#run')).toBeEnabled({ timeout: 30_000 });
   await expect(page.locator('#load-status')).toContainText('in a worker');
   await page.fill('#runs', '3');
   await page.click('#run');
