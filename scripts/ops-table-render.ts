@@ -1,9 +1,11 @@
 /** Renders the op support table (see scripts/ops-table.ts). */
 import { OP_TABLE } from '../src/index.js';
 import { REFERENCE_KERNELS } from '../src/reference/index.js';
+import { WEBGPU_KERNELS } from '../src/shaders/index.js';
+import { WASM_OPS } from '../src/wasm/index.js';
 
-/** Backend name → its kernel map. Add the wasm and webgpu maps here when they land. */
-const BACKENDS: Record<string, Readonly<Record<string, unknown>>> = { reference: REFERENCE_KERNELS };
+/** Backend name → its kernel map. */
+const BACKENDS: Record<string, Readonly<Record<string, unknown>>> = { reference: REFERENCE_KERNELS, wasm: WASM_OPS, webgpu: WEBGPU_KERNELS };
 
 export function renderOpsTable(): string {
   const rows = Object.entries(OP_TABLE as Record<string, { domain: string; since: number; until?: number }>)

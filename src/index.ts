@@ -10,6 +10,8 @@ export * from './engine/index.js';
 export { InferenceSession, FEATURES, type Features, type LoadInfo, type LoadProgressEvent, type RunOptions, type SessionOptions, type WorkerSpec } from './workers/index.js';
 export { clearModelCache, evictCachedModel, listCachedModels, modelCacheAvailable, type CacheOptions, type CachedModel } from './cache/index.js';
 export { loadOnnx } from './formats/onnx/index.js';
+export { wasmEnv, type WasmOptions } from './wasm/index.js';
+export { createWebGpuBackend, type WebGpuBackend, type WebGpuReport, type GpuCapabilities } from './shaders/index.js';
 export { loadTflite, type TfliteModel, type TfliteSignature } from './formats/tflite/index.js';
 export { openGguf, readGguf, GgufFile, dequantize, type GgufTensorInfo } from './formats/gguf/index.js';
 // Remote bridges, client side (fetch only; the host is Node-only: kiln/host, src/bridges/host).

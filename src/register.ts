@@ -7,6 +7,8 @@ import { loadOnnx, looksLikeOnnx } from './formats/onnx/index.js';
 import { loadTflite, looksLikeTflite } from './formats/tflite/index.js';
 import { createReferenceBackend } from './reference/index.js';
 import { createRemoteBackend, type RemoteSpec } from './bridges/client/index.js';
+import { createWebGpuBackend } from './shaders/index.js';
+import { createWasmBackend, type WasmOptions } from './wasm/index.js';
 
 // TFLite first: its 'TFL3' identifier is a sure test, while ONNX's sniff (a leading 0x08) is loose.
 registerFormat({
@@ -22,5 +24,10 @@ registerFormat({
   load: (bytes, opts) => loadOnnx(bytes, { externalData: opts.externalData }),
 });
 registerBackend('reference', createReferenceBackend);
+// Hand-written SIMD WebAssembly kernels; options as a spec: { name: 'wasm', numThreads: 2 }.
+registerBackend('wasm', (spec) => createWasmBackend(spec as unknown as WasmOptions | undefined));
+// WebGPU where the environment has it (browsers, workers; Node with the `webgpu` package installed as
+// navigator.gpu): createBackend('webgpu') throws E_BACKEND_UNAVAILABLE elsewhere.
+registerBackend('webgpu', () => createWebGpuBackend());
 // { name: 'remote', url, token, model, … }: whole-model offload to a kiln host, Triton, KServe, … (src/bridges).
 registerBackend('remote', (spec) => createRemoteBackend(spec as unknown as RemoteSpec));

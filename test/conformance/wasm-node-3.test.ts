@@ -1,0 +1,5 @@
+import { registerWasm } from '../wasm/register.js';
+import { conformanceShard } from './suite.js';
+
+registerWasm();
+conformanceShard(['node'], 'wasm,reference', 3, 4);
