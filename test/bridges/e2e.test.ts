@@ -42,7 +42,7 @@ describe.each(['ort', 'kiln'] as const)('remote backend → host with engine %s'
     const { feeds, expected } = id.startsWith('light/') ? await lightCase(id) : await conformanceCase(id);
     const remote = await BridgeSession.create(modelFile(id), { backends: [{ url: host.url, token: TOKEN, model: nameOf(id), binary }] });
     expect(Object.keys(remote.backendSummary)[0]).toMatch(/^remote:/);
-    expect(remote.remote?.engine).toMatchObject({ name: engine, provider: engine === 'ort' ? 'cpu' : 'reference' });
+    expect(remote.remote?.engine).toMatchObject({ name: engine, provider: engine === 'ort' ? 'cpu' : expect.stringMatching(/^(wasm|reference)(\+(wasm|reference))?$/) });
     const local = await InferenceSession.create(modelFile(id), { backends: ['reference'] });
     if (!binary && id.endsWith('FLOAT16')) {
       // This case feeds NaN and ±Infinity, which JSON cannot carry: refused before sending, with the reason.
@@ -86,7 +86,7 @@ describe.each(['ort', 'kiln'] as const)('remote backend → host with engine %s'
     const v2 = new V2Client({ url: host.url, token: TOKEN, timeoutMs: 5000, retries: 0 });
     const m = await v2.modelMetadata('add');
     expect(m.platform).toBe(engine === 'ort' ? 'onnx_onnxv1' : 'kiln_onnx');
-    expect(m.engine).toMatchObject({ name: engine, provider: engine === 'ort' ? 'cpu' : 'reference' });
+    expect(m.engine).toMatchObject({ name: engine, provider: engine === 'ort' ? 'cpu' : expect.stringMatching(/^(wasm|reference)(\+(wasm|reference))?$/) });
     const server = await v2.serverMetadata();
     const engines = server.engines as { name: string; available: boolean; reason?: string }[];
     expect(engines.map((e) => e.name).sort()).toEqual(['executorch', 'kiln', 'ort']);
