@@ -70,14 +70,4 @@ export function walkProto(b: Uint8Array, msg: string, start = 0, end = b.length,
   return out;
 }
 
-/** Small seeded PRNG (mulberry32): the same cases on every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../helpers/prng.js';

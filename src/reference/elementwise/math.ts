@@ -79,14 +79,3 @@ export function powInt(base: bigint, exp: bigint, bits: number, signed: boolean)
   return wrap(result);
 }
 
-/** A deterministic uniform [0, 1) generator (mulberry32) for seeded random ops. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

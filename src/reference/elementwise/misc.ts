@@ -6,7 +6,8 @@ import { isWideInt } from '../../engine/ir/dtype.js';
 import { elementwiseOps as ops } from '../../engine/ops/elementwise.js';
 import { Tensor } from '../../engine/tensor.js';
 import { indexMaps, mapBinary, optionalTensorAt, tensorAt } from './core.js';
-import { seededRandom, sigmoid } from './math.js';
+import { Rng } from '../../engine/random.js';
+import { sigmoid } from './math.js';
 
 /** The single element of a Clip bound. */
 function bound(t: Tensor | undefined, name: string): Tensor | undefined {
@@ -71,7 +72,8 @@ export const miscKernels: KernelMap = {
       if (p.withMask) outs.push(fromNumbers(p.maskType, new Float64Array(x.size).fill(1), x.dims));
       return outs;
     }
-    const rand = p.seed === undefined ? Math.random : seededRandom(p.seed);
+    const rng = Rng.forAttribute(p.seed);
+    const rand = () => rng.next53();
     const scale = 1 / (1 - p.ratio);
     const v = toNumbers(x);
     const keep = new Float64Array(v.length);

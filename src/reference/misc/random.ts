@@ -1,44 +1,20 @@
 /**
- * Reference kernels: random generators. xoshiro128** seeded through splitmix32 from the `seed`
- * attribute (every run draws the same values) or from Math.random (fresh values each run). The streams
- * differ from numpy's, so tests that compare exact draws cannot match.
+ * Reference kernels: random generators, drawing from the engine's seeded generator (src/engine/random.ts):
+ * with a `seed` attribute every run draws the same values, without one each run draws fresh ones. The
+ * streams differ from numpy's, so tests that compare exact draws cannot match.
  */
 import { kernel, type KernelMap } from '../../engine/backend.js';
 import { fromNumbers, toNumbers } from '../../engine/elements.js';
 import { KilnError } from '../../engine/errors.js';
+import { Rng } from '../../engine/random.js';
 import { randomOps as ops, type RandomParams } from '../../engine/ops/misc/random.js';
 import { sizeOf } from '../../engine/tensor.js';
 import { asTensor } from '../sequence/tensors.js';
 
-/** A uniform generator on [0, 1) with 53 random bits. */
+/** A uniform generator on [0, 1) with 53 random bits, seeded from the op's `seed` attribute. */
 export function makeRng(seed: number | undefined): () => number {
-  let s: number;
-  if (seed === undefined) s = (Math.random() * 2 ** 32) >>> 0;
-  else {
-    const v = new DataView(new ArrayBuffer(8));
-    v.setFloat64(0, seed);
-    s = (v.getUint32(0) ^ Math.imul(v.getUint32(4), 0x9e3779b9)) >>> 0;
-  }
-  const splitmix = () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  const st = [splitmix(), splitmix(), splitmix(), splitmix()];
-  const next32 = (): number => {
-    const r = Math.imul(((Math.imul(st[1]!, 5) << 7) | (Math.imul(st[1]!, 5) >>> 25)), 9) >>> 0;
-    const t = st[1]! << 9;
-    st[2]! ^= st[0]!;
-    st[3]! ^= st[1]!;
-    st[1]! ^= st[2]!;
-    st[0]! ^= st[3]!;
-    st[2]! ^= t;
-    st[3] = ((st[3]! << 11) | (st[3]! >>> 21)) >>> 0;
-    return r;
-  };
-  return () => ((next32() >>> 5) * 2 ** 26 + (next32() >>> 6)) / 2 ** 53;
+  const rng = Rng.forAttribute(seed);
+  return () => rng.next53();
 }
 
 /** Standard normal draws (Box–Muller). */
