@@ -5,6 +5,7 @@
  */
 import { KilnError } from '../../engine/errors.js';
 import type { GgufMetadata } from '../../formats/gguf/index.js';
+import type { RopeParams } from '../../engine/llm-kernels.js';
 
 export interface Family {
   /** RoPE pairing: llama.cpp's "normal" (adjacent pairs) or NeoX (halves). */
@@ -50,16 +51,8 @@ const MISSING: Readonly<Record<string, string>> = {
   starcoder2: 'LayerNorm blocks with biased GELU FFN',
 };
 
-export interface RopeConfig {
-  readonly mode: 'normal' | 'neox';
-  readonly dims: number;
-  readonly freqBase: number;
-  readonly freqScale: number;
-  readonly extFactor: number;
-  readonly attnFactor: number;
-  readonly betaFast: number;
-  readonly betaSlow: number;
-  readonly origContext: number;
+/** The rope parameters the kernels take (minus per-model frequency factors), plus the scaling kind's name. */
+export interface RopeConfig extends Omit<RopeParams, 'freqFactors'> {
   readonly scaling: string;
 }
 
