@@ -2,6 +2,7 @@
  * Kiln vs onnxruntime-web (wasm execution provider), same machine, same process, same thread count:
  *
  *   npm run bench -- --backend wasm [--models mobilenet_v2,bert_like] [--threads 1,2] [--gemm 256,1024 | none]
+ *   npm run bench -- --backend remote [--models squeezenet1_1] [--engine ort,kiln] [--url U --token T]   (bench/remote.ts)
  *                    [--runs 20] [--warmup 5] [--gap 30] [--json rows.json] [--no-peak]
  *
  * For each thread count a child process (bench/child.ts) runs both runtimes alternately on the models of
@@ -23,8 +24,14 @@ const opt = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const backend = opt('backend') ?? 'wasm';
+if (backend === 'remote') {
+  // The remote rows: a kiln host (ort and kiln engines) on loopback, or --url/--token for another host.
+  const { runRemoteBench } = await import('./remote.js');
+  await runRemoteBench(args.map((a) => (a === '--models' ? '--model' : a)));
+  process.exit(0);
+}
 if (backend !== 'wasm') {
-  console.error(`bench: --backend ${backend} is not benchmarked here (wasm only)`);
+  console.error(`bench: --backend ${backend} is not benchmarked here (wasm or remote; WebGPU: npm run bench:browser)`);
   process.exit(2);
 }
 const models = (opt('models') ?? MODELS.join(',')).split(',').filter(Boolean);
