@@ -71,6 +71,7 @@ describe('kiln CLI', () => {
     [['run', '/no/such/model.onnx', '--out', '/tmp/x'], /cannot read model file/],
     [['run', join(CASE, 'model.onnx'), '--input', `nope=${data('input_0.pb')}`, '--out', '/tmp/x'], /not an input/],
     [['frobnicate'], /unknown command/],
+    [['run', join(CONFORMANCE_ROOT, '../gguf-vocab/ggml-vocab-gpt-2.gguf'), '--out', '/tmp/x'], /GGUF language model: load it with LLM.load/],
   ])('bad input → one line on stderr, non-zero exit: %s', async (args, pattern) => {
     const r = await kiln(...(args as string[]));
     expect(r.code).not.toBe(0);
