@@ -5,10 +5,16 @@
  *
  *   npx tsx bench/llm-kiln.ts model.gguf --backend reference --threads 1 --prompt 512 --gen 128 --runs 3
  *
- * --threads is handed to the backend through KILN_THREADS (the wasm backend's thread pool reads it).
+ * --threads sets the wasm backend's thread count (wasmEnv.numThreads: 1 runs the relaxed-SIMD build,
+ * as Chromium would; more runs the threads build). Node 20 validates relaxed SIMD only behind a V8 flag,
+ * set here before the backend probes for it.
  */
+import v8 from 'node:v8';
 import '../src/register.js';
 import { LLM } from '../src/llm/index.js';
+import { wasmEnv } from '../src/wasm/index.js';
+
+v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 export interface KilnRun {
   backend: string;
@@ -20,6 +26,10 @@ export interface KilnRun {
   load_ms: number;
   peak_bytes: number;
   rss_peak_bytes: number;
+  /** Bytes the backend held at the end: weights, KV cache, activations and scratch. */
+  held?: { weights: number; kv: number; activations: number };
+  /** The backend's own account of its configuration (wasm: build and threads). */
+  notes?: readonly string[];
 }
 
 function arg(argv: string[], name: string, dflt: string): string {
@@ -45,7 +55,7 @@ async function main(argv: string[]): Promise<void> {
   const prompt = Number(arg(argv, '--prompt', '512'));
   const gen = Number(arg(argv, '--gen', '128'));
   const runs = Number(arg(argv, '--runs', '3'));
-  process.env.KILN_THREADS = String(threads);
+  wasmEnv.numThreads = threads;
   const t0 = performance.now();
   const llm = await LLM.load(model, { backends: [backend], contextSize: prompt + gen + 8, batchSize: Math.min(prompt, 512) });
   const loadMs = performance.now() - t0;
@@ -58,7 +68,10 @@ async function main(argv: string[]): Promise<void> {
     out.prefill_tok_s.push(res.prefillTokS);
     out.decode_tok_s.push(res.decodeTokS);
   }
-  out.peak_bytes = llm.memory().peak;
+  const mem = llm.memory();
+  out.peak_bytes = mem.peak;
+  out.held = { weights: mem.weights, kv: mem.kv, activations: mem.activations };
+  out.notes = (llm.backend as { notes?: readonly string[] }).notes;
   out.rss_peak_bytes = process.resourceUsage().maxRSS * 1024;
   await llm.unload();
   process.stdout.write(JSON.stringify(out) + '\n');

@@ -19,6 +19,7 @@ import { KernelContext } from './kernel.js';
 import { WEBGPU_KERNELS, typeCheck } from './kernels.js';
 import { runtimeFor, type GpuRuntime, type RuntimeStats } from './runtime.js';
 import { lazyTensor } from './storage.js';
+import { createWebGpuLlmKernels, type WebGpuLlmKernels } from './llm/index.js';
 
 export interface WebGpuBackendOptions extends DeviceOptions {
   /** Use this context instead of the page's shared one (tests that lose a device on purpose). */
@@ -43,9 +44,15 @@ export class WebGpuBackend implements Backend {
   readonly rt: GpuRuntime;
   private reference: Backend | undefined;
   private readonly fallbackLog: { node: string; op: string; reason: string }[] = [];
+  private llmKernels: WebGpuLlmKernels | undefined;
 
   constructor(readonly context: GpuContext) {
     this.rt = runtimeFor(context);
+  }
+
+  /** The LLM runner's kernels (src/shaders/llm), made on first use. */
+  get llm(): WebGpuLlmKernels {
+    return (this.llmKernels ??= createWebGpuLlmKernels(this.rt));
   }
 
   get capabilities(): GpuCapabilities {
@@ -112,6 +119,7 @@ export class WebGpuBackend implements Backend {
   }
 
   dispose(): void {
+    this.llmKernels?.dispose();
     if (!this.context.lost) this.rt.flush();
   }
 

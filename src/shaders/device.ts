@@ -76,8 +76,32 @@ export function defaultGpu(): GPU | undefined {
   return nav?.gpu;
 }
 
+let nodeGpu: Promise<GPU | undefined> | undefined;
+
+/**
+ * In Node without navigator.gpu: the `webgpu` package (Dawn) when it is installed, so the CLI and scripts
+ * get WebGPU with no set-up (`kiln generate model.gguf --backend webgpu`). Dawn finds the system's
+ * Vulkan/Metal/D3D12 driver; on a machine with none, point it at Chromium's SwiftShader when the process
+ * starts (VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json LD_LIBRARY_PATH=/usr/lib/chromium).
+ */
+function nodeWebGpu(): Promise<GPU | undefined> {
+  const g = globalThis as { process?: { versions?: { node?: string } }; window?: unknown };
+  if (!g.process?.versions?.node || g.window !== undefined) return Promise.resolve(undefined);
+  nodeGpu ??= (async () => {
+    try {
+      const name = 'webgpu';
+      const m = (await import(/* @vite-ignore */ name)) as { create(options: string[]): GPU; globals: Record<string, unknown> };
+      for (const [k, v] of Object.entries(m.globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
+      return m.create([]);
+    } catch {
+      return undefined;
+    }
+  })();
+  return nodeGpu;
+}
+
 export async function acquireDevice(opts: DeviceOptions = {}): Promise<GpuContext> {
-  const gpu = opts.gpu ?? defaultGpu();
+  const gpu = opts.gpu ?? defaultGpu() ?? (await nodeWebGpu());
   if (!gpu) {
     throw new KilnError('E_BACKEND_UNAVAILABLE', 'WebGPU is not available here: navigator.gpu is missing (a browser without WebGPU, an insecure context, or Node without the `webgpu` package)');
   }

@@ -4,3 +4,4 @@ export { acquireDevice, sharedContext, type GpuCapabilities, type DeviceOptions,
 export { WEBGPU_KERNELS } from './kernels.js';
 export { preprocess } from './preprocess.js';
 export { shaderText, keyString, type ProgramKey } from './pipeline-cache.js';
+export { createWebGpuLlmKernels, GPU_WEIGHT_TYPES, type LlmGpuOptions, type WebGpuLlmKernels } from './llm/index.js';

@@ -10,6 +10,9 @@ import { reduceKernels } from './programs/reduce.js';
 import { normKernels } from './programs/norm.js';
 import { fusedKernels } from './programs/fused.js';
 import { attentionKernels } from './programs/attention.js';
+import { indexingKernels } from './programs/indexing.js';
+import { resampleKernels } from './programs/resample.js';
+import { scanKernels } from './programs/scan.js';
 
 export const WEBGPU_KERNELS: Readonly<Record<string, GpuKernel>> = {
   ...unaryKernels,
@@ -23,13 +26,16 @@ export const WEBGPU_KERNELS: Readonly<Record<string, GpuKernel>> = {
   ...normKernels,
   ...fusedKernels,
   ...attentionKernels,
+  ...indexingKernels,
+  ...scanKernels,
+  ...resampleKernels,
 };
 
 /** Ops that only move or compare 64-bit integers (which live as 32-bit on the GPU), never do arithmetic on them. */
 const WIDE_OK = new Set([
   'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Transpose', 'Slice', 'Expand', 'Tile', 'Concat', 'Split',
   'Gather', 'Where', 'Cast', 'CastLike', 'Equal', 'Shape', 'Size', 'Pad', 'DepthToSpace', 'SpaceToDepth',
-  'ArgMax', 'ArgMin', 'GatherElements',
+  'ArgMax', 'ArgMin', 'GatherElements', 'Scatter', 'ScatterElements', 'ScatterND',
 ]);
 
 /** `true`, or why the node's static input types rule the GPU out. */

@@ -8,12 +8,14 @@
  * backend, reached through the engine's registry; `stats.delegated` counts those.
  */
 import type { Backend, KernelEnv, RuntimeValue, SupportQuery } from '../engine/backend.js';
+import type { LlmKernels } from '../engine/llm-kernels.js';
 import { KilnError } from '../engine/errors.js';
 import type { Graph, Node } from '../engine/ir/graph.js';
 import { opKey } from '../engine/ops/index.js';
 import { createBackend } from '../engine/registry.js';
 import { Tensor } from '../engine/tensor.js';
 import { planArena, type ArenaPlan } from './arena.js';
+import { createWasmLlmKernels, type WasmLlmKernels } from './llm/kernels.js';
 import { bytesOfData, NodeRun, type Residency } from './context.js';
 import { loadRuntime, wasmEnv, type WasmOptions } from './loader.js';
 import { ALIAS_OPS, WASM_OPS } from './ops/index.js';
@@ -35,6 +37,7 @@ export class WasmBackend implements Backend {
   private arena = 0;
   private fallback?: Promise<Backend>;
   private readonly residency: Residency;
+  private llmKernels?: WasmLlmKernels;
 
   constructor(readonly rt: Runtime) {
     this.residency = {
@@ -51,6 +54,11 @@ export class WasmBackend implements Backend {
 
   get threads(): number {
     return this.rt.threads;
+  }
+
+  /** The LLM runner's kernels (src/wasm/llm), made on first use; weights stay in their GGUF types in the heap. */
+  get llm(): LlmKernels {
+    return (this.llmKernels ??= createWasmLlmKernels(this.rt));
   }
 
   supports(q: SupportQuery): true | string {
@@ -103,6 +111,8 @@ export class WasmBackend implements Backend {
   }
 
   dispose(): void {
+    this.llmKernels?.dispose();
+    this.llmKernels = undefined;
     for (const p of this.owned) this.rt.heap.release(p);
     this.owned.length = 0;
     this.states.clear();

@@ -22,9 +22,9 @@ describe.each([1, 2])('benchmark models on wasm, %i thread(s)', (threads) => {
       const y = (await s.run(feeds))[s.outputNames[0]!]!;
       compare(y, new Tensor('float32', expected, y.dims), { op: name, rtol: 0, atol: 1e-4 });
     }
-    // Every node runs on wasm, except bert_like's Cast of the int64 mask (no wasm Cast kernel).
+    // Every node runs on wasm (bert_like's Cast of the int64 mask included).
     const elsewhere = s.assignments.filter((a) => a.backend !== 'wasm').map((a) => a.opType);
-    expect(elsewhere).toEqual(name === 'bert_like' ? ['Cast'] : []);
+    expect(elsewhere).toEqual([]);
     await s.release();
   });
 });

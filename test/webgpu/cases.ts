@@ -4,6 +4,7 @@
  * tensors. Inputs come from a seeded generator, so every run sees the same numbers.
  */
 import { Tensor } from '../../src/engine/index.js';
+import { moreCases } from './cases-ops.js';
 
 export interface KernelCase {
   readonly name: string;
@@ -196,4 +197,5 @@ export const CASES: readonly KernelCase[] = [
   { name: 'kiln.Gelu', op: 'Gelu', domain: 'kiln', inputs: [f32([40])] },
   { name: 'kiln.LayerNorm', op: 'LayerNorm', domain: 'kiln', inputs: [f32([3, 64]), f32([64]), f32([64])], attrs: { epsilon: 1e-12 } },
   { name: 'BatchNormalization', op: 'BatchNormalization', inputs: [f32([2, 3, 4, 5]), f32([3]), f32([3]), f32([3]), pos([3])], constInputs: [1, 2, 3, 4] },
+  ...moreCases(),
 ];

@@ -37,11 +37,22 @@ interface UnarySpec {
   readonly define?: (p: any) => string;
 }
 
+/**
+ * Ops whose WGSL is componentwise, so a float tensor of 4k elements runs as vec4s (a quarter of the
+ * threads, 16-byte loads and stores): the same shader with T = vec4<f32>.
+ */
+const VEC4_UNARY = new Set(['Abs', 'Neg', 'Relu', 'Exp', 'Log', 'Sqrt', 'Reciprocal', 'Floor', 'Ceil', 'Round', 'LeakyRelu']);
+const VEC4_BINARY = new Set(['Add', 'Sub', 'Mul', 'Div', 'Max', 'Min', 'AddScale', 'PRelu']);
+const vec4Ok = (e: Elem, n: number) => (e === 'f32' || e === 'f16') && n % 4 === 0;
+
 export function unaryDispatch(ctx: KernelContext, op: string, x: Tensor, outType: DType, outElem: Elem, abc: readonly number[] = []): Tensor {
   const y = ctx.output(outType, x.dims);
   const n = count(x.dims);
-  const u = new UniformWriter().u32(n).f32(abc[0] ?? 0).f32(abc[1] ?? 0).f32(abc[2] ?? 0);
-  ctx.dispatch({ shader: 'unary', defines: { T: ctx.elemOf(x), TY: outElem, [`OP_${op}`]: true } }, u, [x, y], grid(n));
+  const e = ctx.elemOf(x);
+  const v4 = VEC4_UNARY.has(op) && outElem === e && vec4Ok(e, n);
+  const T = v4 ? `vec4<${e}>` : e;
+  const u = new UniformWriter().u32(v4 ? n / 4 : n).f32(abc[0] ?? 0).f32(abc[1] ?? 0).f32(abc[2] ?? 0);
+  ctx.dispatch({ shader: 'unary', defines: { T, TY: v4 ? T : outElem, [`OP_${op}`]: true } }, u, [x, y], grid(v4 ? n / 4 : n));
   return y;
 }
 
@@ -90,10 +101,14 @@ export function binaryDispatch(
   const n = count(outDims);
   const same = aDims.length === outDims.length && bDims.length === outDims.length
     && aDims.every((d, k) => d === outDims[k]) && bDims.every((d, k) => d === outDims[k]);
-  const u = new UniformWriter().u32(n).u32(outDims.length).f32(scale).u32(0)
+  const ea = ctx.elemOf(a);
+  const v4 = same && VEC4_BINARY.has(op) && ctx.elemOf(b) === ea && outElem === ea && vec4Ok(ea, n);
+  const m = v4 ? n / 4 : n;
+  const u = new UniformWriter().u32(m).u32(outDims.length).f32(scale).u32(0)
     .vec4s(outDims, 2).vec4s(broadcastStrides(aDims, outDims), 2).vec4s(broadcastStrides(bDims, outDims), 2);
-  const defines = { TA: ctx.elemOf(a), TB: ctx.elemOf(b), TY: outElem, [`OP_${op}`]: true, BROADCAST: !same };
-  ctx.dispatch({ shader: 'binary', defines }, u, [a, b, y], grid(n));
+  const defines = v4 ? { TA: `vec4<${ea}>`, TB: `vec4<${ea}>`, TY: `vec4<${ea}>`, [`OP_${op}`]: true }
+    : { TA: ea, TB: ctx.elemOf(b), TY: outElem, [`OP_${op}`]: true, BROADCAST: !same };
+  ctx.dispatch({ shader: 'binary', defines }, u, [a, b, y], grid(m));
   return y;
 }
 

@@ -5,6 +5,9 @@ import { Unsupported, broadcastStrides, count, type GpuKernel, type KernelContex
 import { UniformWriter } from '../uniforms.js';
 
 const TILE = 32;
+/** Matrix-vector products with at most this many columns and at least this K split K (matvec-splitk.wgsl). */
+const SPLIT_K_MAX_N = 128;
+const SPLIT_K_MIN_K = 256;
 
 /** What a fused op does to each output before writing it: add Z (a residual), then an activation. */
 export interface Epilogue {
@@ -51,11 +54,15 @@ export function matmulInto(ctx: KernelContext, a: Tensor, b: Tensor, y: Tensor, 
     T: floatElem(ctx, a), TRANS_A: c.transA ?? false, TRANS_B: c.transB ?? false, BIAS: c.bias !== undefined, ...epilogueDefines(ep),
   };
   if (c.M === 0 || c.N === 0) return; // K = 0 still dispatches: the output is beta·C, or 0
-  // A few rows (a matrix-vector product): the matvec shader, 256 columns per workgroup.
+  // A few rows (a matrix-vector product): the matvec shader, 256 columns per workgroup; with few columns and
+  // a long K, split K instead (64 threads per 4 columns, partial sums added with subgroupAdd where the
+  // device has subgroups).
   const vec = c.M <= 4 && !c.transA;
-  const groups: [number, number, number] = vec ? [Math.ceil(c.N / 256), 1, batch] : [Math.ceil(c.N / TILE), Math.ceil(c.M / TILE), batch];
+  const splitK = vec && c.N <= SPLIT_K_MAX_N && c.K >= SPLIT_K_MIN_K;
+  const groups: [number, number, number] = splitK ? [Math.ceil(c.N / 4), 1, batch] : vec ? [Math.ceil(c.N / 256), 1, batch] : [Math.ceil(c.N / TILE), Math.ceil(c.M / TILE), batch];
   if (batch > 65535) throw new Unsupported(`${batch} matrices in one batch`);
-  ctx.dispatch({ shader: vec ? 'matvec' : 'matmul', defines }, u, [a, b, y, ...(c.bias ? [c.bias.t] : []), ...(ep.z ? [ep.z] : [])], groups);
+  const shader = splitK ? 'matvec-splitk' : vec ? 'matvec' : 'matmul';
+  ctx.dispatch({ shader, defines: splitK ? { ...defines, SUBGROUPS: ctx.caps.features.subgroups } : defines }, u, [a, b, y, ...(c.bias ? [c.bias.t] : []), ...(ep.z ? [ep.z] : [])], groups);
 }
 
 /** MatMul (numpy batching), with FusedMatMul's alpha, bias along the last axis and epilogue. */

@@ -1,4 +1,4 @@
-/** LayerNormalization, RMSNormalization, InstanceNormalization and inference BatchNormalization. */
+/** LayerNormalization, RMSNormalization, InstanceNormalization, GroupNormalization and inference BatchNormalization. */
 import type { BatchNormParams, GroupNormParams, LayerNormParams } from '../../engine/ops/norm.js';
 import type { Tensor } from '../../engine/tensor.js';
 import { Unsupported, count, grid, type GpuKernel, type KernelContext } from '../kernel.js';
@@ -12,12 +12,13 @@ function floatElem(ctx: KernelContext, t: Tensor): string {
 
 /** One workgroup per row: y = (x - mean)·inv·scale (+ bias), optionally writing the row statistics. */
 function rowNorm(ctx: KernelContext, x: Tensor, scale: Tensor, bias: Tensor | undefined, rows: number, inner: number, eps: number,
-  opts: { rms?: boolean; perRow?: number; stats?: readonly number[] }): Tensor[] {
+  opts: { rms?: boolean; perRow?: number; groupChannels?: { groups: number; spatial: number }; stats?: readonly number[] }): Tensor[] {
   const T = floatElem(ctx, x);
   const y = ctx.output(x.type, x.dims);
   const stats = opts.stats ? [ctx.output('float32', opts.stats), ctx.output('float32', opts.stats)] : [];
-  const u = new UniformWriter().u32(rows).u32(inner).u32(opts.perRow ?? 1).f32(eps);
-  const defines = { T, RMS: opts.rms ?? false, PER_ROW: opts.perRow !== undefined, BIAS: bias !== undefined, STATS: stats.length > 0 };
+  const g = opts.groupChannels;
+  const u = new UniformWriter().u32(rows).u32(inner).u32(g?.groups ?? opts.perRow ?? 1).f32(eps).u32(Math.max(1, g?.spatial ?? 1)).u32(0).u32(0).u32(0);
+  const defines = { T, RMS: opts.rms ?? false, PER_ROW: opts.perRow !== undefined, PER_GROUP_CHANNEL: g !== undefined, BIAS: bias !== undefined, STATS: stats.length > 0 };
   if (rows > 0) ctx.dispatch({ shader: 'layernorm', defines }, u, [x, scale, y, ...(bias ? [bias] : []), ...stats], grid(rows, 1));
   return [y, ...stats];
 }
@@ -40,6 +41,13 @@ export const normKernels: Record<string, GpuKernel> = {
   InstanceNormalization: ((ctx, inputs, p: GroupNormParams) => {
     const [x, scale, bias] = inputs as [Tensor, Tensor, Tensor];
     return rowNorm(ctx, x, scale, bias, p.n * p.c, p.spatial, p.epsilon, { perRow: p.c }).slice(0, 1);
+  }) as GpuKernel,
+
+  GroupNormalization: ((ctx, inputs, p: GroupNormParams) => {
+    const [x, scale, bias] = inputs as [Tensor, Tensor, Tensor];
+    const inner = (p.c / p.groups) * p.spatial;
+    const layout = p.perChannel ? { groupChannels: { groups: p.groups, spatial: p.spatial } } : { perRow: p.groups };
+    return rowNorm(ctx, x, scale, bias, p.n * p.groups, inner, p.epsilon, layout).slice(0, 1);
   }) as GpuKernel,
 
   BatchNormalization: ((ctx, inputs, p: BatchNormParams) => {

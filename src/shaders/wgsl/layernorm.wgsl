@@ -1,9 +1,12 @@
 // Row normalisation, one workgroup of 64 per row of `inner` elements: LayerNormalization (mean and
-// variance), RMSNormalization (RMS), InstanceNormalization (scale/bias per channel = row % C).
-// Defines: T, RMS, PER_ROW (one scale/bias per row), BIAS, STATS (Mean and InvStdDev outputs, f32).
+// variance), RMSNormalization (RMS), InstanceNormalization (scale/bias per channel = row % C),
+// GroupNormalization (a row is one group of C/G channels × spatial: scale/bias per group = row % G, or per
+// channel = (row % G)·(C/G) + i / spatial).
+// Defines: T, RMS, PER_ROW (one scale/bias per row), PER_GROUP_CHANNEL, BIAS, STATS (Mean and InvStdDev
+// outputs, f32).
 #include "common"
 
-struct U { rows: u32, inner: u32, channels: u32, epsilon: f32 }
+struct U { rows: u32, inner: u32, channels: u32, epsilon: f32, spatial: u32, _p0: u32, _p1: u32, _p2: u32 }
 @group(0) @binding(0) var<uniform> u: U;
 @group(0) @binding(1) var<storage, read_write> x: array<T>;
 @group(0) @binding(2) var<storage, read_write> scale: array<T>;
@@ -56,6 +59,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   for (var i = lid; i < u.inner; i += 64u) {
 #ifdef PER_ROW
     let c = row % u.channels;
+#elifdef PER_GROUP_CHANNEL
+    let c = (row % u.channels) * (u.inner / u.spatial) + i / u.spatial;
 #else
     let c = i;
 #endif

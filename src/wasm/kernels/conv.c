@@ -70,7 +70,14 @@ static i32 is_pointwise(const ConvGeo *g) {
  * scratch: nc*K floats per thread at scratch + tid*nc*K. Threads split output pixels, or output channels
  * when there are few pixels.
  */
-KEXPORT(conv2d) void conv2d(const ConvGeo *g, const float *x, const float *wp, float *y, const Epi *e, float *scratch, i32 nc, i32 tid, i32 nt) {
+/* float16 panel → float32 (gemm_h.c). */
+void half_panel_to_f32(const u16 *src, float *dst, i32 n);
+
+/*
+ * The body of conv2d; with float16 weights (wh, A panels of 16-bit elements) each A panel is converted
+ * into `abuf` (K*4 floats of this thread) once per run of output pixels.
+ */
+static void conv2d_run(const ConvGeo *g, const float *x, const void *wp, i32 wh, float *y, const Epi *e, float *scratch, float *abuf, i32 nc, i32 tid, i32 nt) {
   const i32 G = g->group, cg = g->in_c / G, mg = g->out_c / G;
   const i32 K = cg * g->k_h * g->k_w, N = g->out_h * g->out_w, HW = g->in_h * g->in_w;
   const i32 mp = (mg + MR - 1) / MR, np = (N + NR - 1) / NR;
@@ -84,7 +91,8 @@ KEXPORT(conv2d) void conv2d(const ConvGeo *g, const float *x, const float *wp, f
     for (i32 gi = 0; gi < G; gi++) {
       const float *xg = x + (b * g->in_c + gi * cg) * HW;
       float *yg = y + (b * g->out_c + gi * mg) * N;
-      const float *ag = wp + gi * mp * MR * K;
+      const float *ag = wh ? 0 : (const float *)wp + gi * mp * MR * K;
+      const u16 *agh = wh ? (const u16 *)wp + gi * mp * MR * K : 0;
       Epi eg = *e;
       if (eg.bias) eg.bias += gi * mg;
       if (eg.z) eg.z += (b * g->out_c + gi * mg) * N;
@@ -95,11 +103,23 @@ KEXPORT(conv2d) void conv2d(const ConvGeo *g, const float *x, const float *wp, f
         else im2col_pack(g, xg, cg, q0, q1, buf);
         for (i32 p = m_lo; p < m_hi; p++) {
           i32 m0 = p * MR, mv = MIN(MR, mg - m0);
+          const float *a = ag ? ag + p * K * MR : abuf;
+          if (wh) half_panel_to_f32(agh + p * K * MR, abuf, K * MR);
           for (i32 q = q0; q < q1; q += NR) {
-            gemm_tile(K, ag + p * K * MR, buf + (q - q0) * K, yg + m0 * N + q, N, &eg, m0, q, mv, MIN(NR, N - q));
+            gemm_tile(K, a, buf + (q - q0) * K, yg + m0 * N + q, N, &eg, m0, q, mv, MIN(NR, N - q));
           }
         }
       }
     }
   }
+}
+
+KEXPORT(conv2d) void conv2d(const ConvGeo *g, const float *x, const float *wp, float *y, const Epi *e, float *scratch, i32 nc, i32 tid, i32 nt) {
+  conv2d_run(g, x, wp, 0, y, e, scratch, 0, nc, tid, nt);
+}
+
+/* conv2d with float16 A panels (pack_a_h); abuf: K*4 floats per chunk at abuf + tid*K*4. */
+KEXPORT(conv2d_h) void conv2d_h(const ConvGeo *g, const float *x, const u16 *wp, float *y, const Epi *e, float *scratch, float *abuf, i32 nc, i32 tid, i32 nt) {
+  const i32 K = (g->in_c / g->group) * g->k_h * g->k_w;
+  conv2d_run(g, x, wp, 1, y, e, scratch, abuf + tid * K * MR, nc, tid, nt);
 }

@@ -1,7 +1,9 @@
 /** Every wasm op, keyed like OP_TABLE (op type, or `domain.OpType`). */
+import { castWasmOps } from './cast.js';
 import { convTransposeWasmOps } from './conv-transpose.js';
 import { convWasmOps } from './conv.js';
 import { elementwiseWasmOps } from './elementwise.js';
+import { withF16 } from './f16.js';
 import { matmulWasmOps } from './matmul.js';
 import { normWasmOps } from './norm.js';
 import { poolWasmOps } from './pool.js';
@@ -13,7 +15,7 @@ import type { WasmOpTable } from './types.js';
 
 export { ALIAS_OPS } from './shape.js';
 
-export const WASM_OPS: WasmOpTable = {
+const TABLE: WasmOpTable = {
   ...convWasmOps,
   ...convTransposeWasmOps,
   ...resizeWasmOps,
@@ -24,4 +26,10 @@ export const WASM_OPS: WasmOpTable = {
   ...reduceWasmOps,
   ...quantWasmOps,
   ...shapeWasmOps,
+  ...castWasmOps,
 };
+
+/** Every op; the float32 ones (no dtypes of their own) also run float16 nodes (ops/f16.ts). */
+export const WASM_OPS: WasmOpTable = Object.fromEntries(
+  Object.entries(TABLE).map(([k, op]) => [k, op.dtypes === undefined ? withF16(op) : op]),
+);

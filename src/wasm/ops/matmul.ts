@@ -1,13 +1,16 @@
 /**
- * MatMul, Gemm, kiln.FusedMatMul and kiln.FusedGemm (float32) on the packed GEMM core. A constant right
- * operand (the weights) is packed into B panels once, in prepare(); the left operand is packed per run
- * (in parallel), and every batch of a MatMul with 2-D weights becomes one tall GEMM.
+ * MatMul, Gemm, kiln.FusedMatMul and kiln.FusedGemm (float32, and float16 through ops/f16.ts) on the
+ * packed GEMM core. A constant right operand (the weights) is packed into B panels once, in prepare(),
+ * and only the panels are kept (float16 weights as float16 panels, converted a panel at a time by
+ * gemm_pp_h); the left operand is packed per run (in parallel), and every batch of a MatMul with 2-D
+ * weights becomes one tall GEMM.
  */
 import type { Node } from '../../engine/ir/graph.js';
 import type { FusedGemmParams, FusedMatMulParams } from '../../engine/ops/fused.js';
 import type { GemmParams, MatMulParams } from '../../engine/ops/matmul.js';
 import type { Tensor } from '../../engine/tensor.js';
 import type { Runtime } from '../runtime.js';
+import { halfToFloat } from './f16.js';
 import { staticParams } from './prepare.js';
 import { BIAS_COL, BIAS_NONE, BIAS_ROW, writeEpi } from './structs.js';
 import { isTensorOf, type PrepareCtx, type RunCtx, type WasmOp } from './types.js';
@@ -15,7 +18,7 @@ import { isTensorOf, type PrepareCtx, type RunCtx, type WasmOp } from './types.j
 const panelsB = (K: number, N: number) => Math.ceil(N / 8) * 8 * K;
 const panelsA = (M: number, K: number) => Math.ceil(M / 4) * 4 * K;
 
-interface PackedB { readonly b: Tensor; readonly ptr: number }
+interface PackedB { readonly b: Tensor; readonly ptr: number; readonly half: boolean }
 interface BiasState { readonly t: Tensor; readonly ptr: number }
 interface GemmState { readonly B?: PackedB; readonly bias?: BiasState }
 
@@ -23,12 +26,32 @@ function packB(rt: Runtime, src: number, K: number, N: number, rs: number, cs: n
   rt.par('pack_b', [src, K, N, rs, cs, out], K * N);
 }
 
-/** C (M x N) = epilogue(A' · B') with A' (m, k) at a[m*ars + k*acs]; B panels at bp. */
-function gemm(rt: Runtime, ctx: RunCtx, M: number, N: number, K: number, a: number, ars: number, acs: number, bp: number, c: number, epi: number): void {
+/**
+ * A constant weight (element (k, n) at b[k*rs + n*cs]) packed into B panels for the session: float32
+ * panels, or float16 panels for a float16 weight. The raw weight only passes through the heap.
+ */
+function packConstB(pc: PrepareCtx, b: Tensor, K: number, N: number, rs: number, cs: number): PackedB {
+  const half = b.type === 'float16';
+  const ptr = pc.alloc(panelsB(K, N) * (half ? 2 : 4));
+  const src = b.data as Float32Array | Uint16Array;
+  const raw = pc.rt.heap.alloc(src.byteLength);
+  pc.rt.u8.set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength), raw);
+  pc.rt.par(half ? 'pack_b_h' : 'pack_b', [raw, K, N, rs, cs, ptr], K * N);
+  pc.rt.heap.release(raw);
+  return { b, ptr, half };
+}
+
+/** C (M x N) = epilogue(A' · B') with A' (m, k) at a[m*ars + k*acs]; B panels at bp (float16 when `half`). */
+function gemm(rt: Runtime, ctx: RunCtx, M: number, N: number, K: number, a: number, ars: number, acs: number, bp: number, c: number, epi: number, half = false): void {
   const ap = ctx.scratch(panelsA(M, K) * 4);
   rt.par('pack_a', [a, M, K, ars, acs, ap], M * K);
-  rt.par('gemm_pp', [M, N, K, ap, bp, c, N, epi], M * N * K);
+  if (half) rt.par('gemm_pp_h', [M, N, K, ap, bp, c, N, epi, ctx.scratch(rt.slices * K * 8 * 4)], M * N * K);
+  else rt.par('gemm_pp', [M, N, K, ap, bp, c, N, epi], M * N * K);
 }
+
+/** A constant bias as float32 values (float16 biases of float16 graphs converted). */
+const biasValues = (t: Tensor): Float32Array => (t.type === 'float16' ? halfToFloat(t.data as Uint16Array) : t.data as Float32Array);
+const isFloat = (t: Tensor | undefined): t is Tensor => t !== undefined && (t.type === 'float32' || t.type === 'float16');
 
 /** A bias of n floats padded for whole panels, in scratch or a session block. */
 function padded(rt: Runtime, ptr: number, src: ArrayLike<number>, n: number, scale = 1, fill?: number): number {
@@ -44,13 +67,12 @@ function padded(rt: Runtime, ptr: number, src: ArrayLike<number>, n: number, sca
 function prepareMatMul(node: Node, pc: PrepareCtx): GemmState | undefined {
   const p = staticParams<MatMulParams>(pc.graph, node);
   const b = pc.constant(node.inputs[1]!);
-  if (!p || !b || b.type !== 'float32' || b.dims.length < 2 || p.bBatch.some((d) => d !== 1)) return undefined;
-  const ptr = pc.alloc(panelsB(p.K, p.N) * 4);
-  packB(pc.rt, pc.place(b), p.K, p.N, p.N, 1, ptr);
+  if (!p || !isFloat(b) || b.dims.length < 2 || p.bBatch.some((d) => d !== 1)) return undefined;
+  const B = packConstB(pc, b, p.K, p.N, p.N, 1);
   let bias: BiasState | undefined;
   const bt = node.inputs[2] ? pc.constant(node.inputs[2]) : undefined;
-  if (bt && bt.type === 'float32') bias = { t: bt, ptr: padded(pc.rt, pc.alloc((Math.ceil(p.N / 8) * 8 + 8) * 4), bt.data as Float32Array, p.N) };
-  return { B: { b, ptr }, bias };
+  if (isFloat(bt)) bias = { t: bt, ptr: padded(pc.rt, pc.alloc((Math.ceil(p.N / 8) * 8 + 8) * 4), biasValues(bt), p.N) };
+  return { B, bias };
 }
 
 function runMatMul(ctx: RunCtx, p: MatMulParams | FusedMatMulParams): void {
@@ -72,13 +94,14 @@ function runMatMul(ctx: RunCtx, p: MatMulParams | FusedMatMulParams): void {
   if (bBroadcast) {
     // Every batch of A against the same B: one GEMM of (batches·M) rows.
     let bp: number;
+    const half = !!st?.B && ctx.inputs[1] === st.B.b && st.B.half;
     if (st?.B && ctx.inputs[1] === st.B.b) bp = st.B.ptr;
     else {
       bp = ctx.scratch(panelsB(K, N) * 4);
       packB(rt, ctx.in(1).ptr, K, N, N, 1, bp);
     }
     const epi = writeEpi(rt, bias, BIAS_COL, z, N, fused?.activation, fused?.alpha ?? 1);
-    gemm(rt, ctx, batches * M, N, K, a, K, 1, bp, y, epi);
+    gemm(rt, ctx, batches * M, N, K, a, K, 1, bp, y, epi, half);
     return;
   }
   const b = ctx.in(1).ptr;
@@ -117,10 +140,8 @@ const matmulOp: WasmOp<MatMulParams> = { accepts: matmulAccepts, prepare: prepar
 function prepareGemm(node: Node, pc: PrepareCtx): GemmState | undefined {
   const p = staticParams<GemmParams>(pc.graph, node);
   const b = pc.constant(node.inputs[1]!);
-  if (!p || !b || b.type !== 'float32') return undefined;
-  const ptr = pc.alloc(panelsB(p.K, p.N) * 4);
-  packB(pc.rt, pc.place(b), p.K, p.N, p.transB ? 1 : p.N, p.transB ? p.K : 1, ptr);
-  return { B: { b, ptr } };
+  if (!p || !isFloat(b)) return undefined;
+  return { B: packConstB(pc, b, p.K, p.N, p.transB ? 1 : p.N, p.transB ? p.K : 1) };
 }
 
 function runGemm(ctx: RunCtx, p: GemmParams | FusedGemmParams): void {
@@ -130,6 +151,7 @@ function runGemm(ctx: RunCtx, p: GemmParams | FusedGemmParams): void {
   if (M * N === 0) return;
   const st = ctx.state as GemmState | undefined;
   let bp: number;
+  const half = !!st?.B && ctx.inputs[1] === st.B.b && st.B.half;
   if (st?.B && ctx.inputs[1] === st.B.b) bp = st.B.ptr;
   else {
     bp = ctx.scratch(panelsB(K, N) * 4);
@@ -157,7 +179,7 @@ function runGemm(ctx: RunCtx, p: GemmParams | FusedGemmParams): void {
   }
   const fused = 'activation' in p ? p : undefined;
   const epi = writeEpi(rt, bias, mode, z, N, fused?.activation, p.alpha);
-  gemm(rt, ctx, M, N, K, ctx.in(0).ptr, p.transA ? 1 : K, p.transA ? M : 1, bp, y, epi);
+  gemm(rt, ctx, M, N, K, ctx.in(0).ptr, p.transA ? 1 : K, p.transA ? M : 1, bp, y, epi, half);
 }
 
 const gemmOp: WasmOp<GemmParams> = { accepts: (inputs) => matmulAccepts(inputs), prepare: prepareGemm, run: runGemm };
