@@ -3,6 +3,7 @@
 // y = P·V. Grouped-query heads share K/V (head h reads kv head h / group). Defines: T, PACKED (3-D
 // [B, S, H·D] layout), MASK_BOOL / MASK_FLOAT (attn_mask, broadcast through strides), CAUSAL, SOFTCAP.
 #include "common"
+#include "workgroup-reduce"
 
 struct U {
   B: u32, Hq: u32, Hkv: u32, Sq: u32,
@@ -24,31 +25,6 @@ struct U {
 const MAX_KEYS = 2048u;
 var<workgroup> scores: array<f32, 2048>;
 var<workgroup> qs: array<f32, 256>;
-var<workgroup> red: array<f32, 64>;
-
-fn reduce_max(v: f32, t: u32) -> f32 {
-  red[t] = v;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s >>= 1u) {
-    if (t < s) { red[t] = max(red[t], red[t + s]); }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
-
-fn reduce_sum(v: f32, t: u32) -> f32 {
-  red[t] = v;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s >>= 1u) {
-    if (t < s) { red[t] += red[t + s]; }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
 
 fn row_offset(b: u32, h: u32, s: u32, heads: u32, seq: u32, d: u32) -> u32 {
 #ifdef PACKED
@@ -91,14 +67,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     scores[j] = s;
     mx = max(mx, s);
   }
-  let m = reduce_max(mx, t);
+  let m = wg_max(mx, t);
   var sum = 0.0;
   for (var j = t; j < u.Skv; j += 64u) {
     let e = select(exp(scores[j] - m), 0.0, m == neg_inf);
     scores[j] = e;
     sum += e;
   }
-  let total = reduce_sum(sum, t);
+  let total = wg_sum(sum, t);
   let inv = select(1.0 / total, 0.0, total == 0.0);
   let yo = row_offset(b, h, i, u.Hq, u.Sq, u.Dv);
   for (var d = t; d < u.Dv; d += 64u) {

@@ -9,5 +9,12 @@ fn dim(a: array<vec4<u32>, 2>, k: u32) -> u32 {
   return a[k / 4u][k % 4u];
 }
 
+// Index k along an axis of length len (Gather, Scatter): counted from the end when negative; -1 when out
+// of range.
+fn axis_index(k: i32, len: u32) -> i32 {
+  let j = select(k, k + i32(len), k < 0);
+  return select(-1, j, j >= 0 && u32(j) < len);
+}
+
 // Every storage binding is declared read_write, inputs included: tensors are sub-allocated from shared
 // buffers, and WebGPU forbids one buffer being both read-only and writable storage in one dispatch.

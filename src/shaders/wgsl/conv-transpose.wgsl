@@ -1,7 +1,7 @@
 // ConvTranspose (2-D, and 1-D as H = 1), one thread per output element, gathering the input pixels whose
 // taps land on it: y[n, m, oh, ow] = bias[m] + Σ_{c in m's group, kh, kw} x[n, c, ih, iw] · w[c, m', kh, kw]
-// where oh = ih·SH - PH + kh·DH (and the same along w). Defines: T, BIAS.
-#include "common"
+// where oh = ih·SH - PH + kh·DH (and the same along w). Bindings: conv-io.wgsl. Defines: T, BIAS.
+#include "conv-io"
 
 struct U {
   total: u32, C: u32, H: u32, W: u32,
@@ -10,13 +10,6 @@ struct U {
   SW: u32, PH: u32, PW: u32, DH: u32,
   DW: u32, _p0: u32, _p1: u32, _p2: u32,
 }
-@group(0) @binding(0) var<uniform> u: U;
-@group(0) @binding(1) var<storage, read_write> x: array<T>;
-@group(0) @binding(2) var<storage, read_write> w: array<T>;
-@group(0) @binding(3) var<storage, read_write> y: array<T>;
-#ifdef BIAS
-@group(0) @binding(4) var<storage, read_write> bias: array<T>;
-#endif
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

@@ -1,10 +1,8 @@
 // Conv2D as an implicit GEMM, per (batch, group): y[oc, p] = Σ_k W[oc, k] · X̂[k, p] (+ bias[oc]) (then ACT),
 // with k = (c, kh, kw) over the group's input channels and p = (oh, ow). X̂ is never materialised: the B tile
 // is gathered from the input with padding, strides and dilations. Same tiling as matmul.wgsl.
-// Defines: T, BIAS, RESIDUAL (Z, the output's shape, added), ACT_<Kind> (epilogue.wgsl).
-#include "common"
-#include "math"
-#include "epilogue"
+// Bindings and defines: conv-io.wgsl.
+#include "conv-io"
 
 struct U {
   oc_per_group: u32, P: u32, K: u32, groups: u32,
@@ -13,18 +11,6 @@ struct U {
   stride_h: u32, stride_w: u32, pad_h: i32, pad_w: i32,
   dil_h: u32, dil_w: u32, act_alpha: f32, act_beta: f32,
 }
-@group(0) @binding(0) var<uniform> u: U;
-@group(0) @binding(1) var<storage, read_write> x: array<T>;
-@group(0) @binding(2) var<storage, read_write> w: array<T>;
-@group(0) @binding(3) var<storage, read_write> y: array<T>;
-#ifdef BIAS
-@group(0) @binding(4) var<storage, read_write> bias: array<T>;
-#ifdef RESIDUAL
-@group(0) @binding(5) var<storage, read_write> z: array<T>;
-#endif
-#elifdef RESIDUAL
-@group(0) @binding(4) var<storage, read_write> z: array<T>;
-#endif
 
 const TILE = 32u;
 var<workgroup> As: array<array<vec4<f32>, 8>, 32>;  // [k][oc / 4]
@@ -85,15 +71,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     for (var q = 0u; q < 4u; q++) {
       let p = col0 + lid.x * 4u + q;
       if (p >= u.P) { break; }
-      var v = acc[r][q];
-#ifdef BIAS
-      v += f32(bias[oc]);
-#endif
-      let o = (n * u.OC + oc) * u.P + p;
-#ifdef RESIDUAL
-      v += f32(z[o]);
-#endif
-      y[o] = T(act(v));
+      store_out((n * u.OC + oc) * u.P + p, oc, acc[r][q]);
     }
   }
 }

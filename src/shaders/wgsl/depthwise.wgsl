@@ -1,9 +1,7 @@
 // Depthwise Conv2D (one input channel per group): one thread per output element,
 // y[n, oc, oh, ow] = Σ_{kh, kw} x[n, oc / mult, ih, iw] · w[oc, kh, kw] (+ bias[oc]) (then ACT).
-// Defines: T, BIAS, RESIDUAL (Z, the output's shape, added), ACT_<Kind> (epilogue.wgsl).
-#include "common"
-#include "math"
-#include "epilogue"
+// Bindings and defines: conv-io.wgsl.
+#include "conv-io"
 
 struct U {
   total: u32, C: u32, H: u32, W: u32,
@@ -12,18 +10,6 @@ struct U {
   pad_h: i32, pad_w: i32, dil_h: u32, dil_w: u32,
   act_alpha: f32, act_beta: f32, _p0: u32, _p1: u32,
 }
-@group(0) @binding(0) var<uniform> u: U;
-@group(0) @binding(1) var<storage, read_write> x: array<T>;
-@group(0) @binding(2) var<storage, read_write> w: array<T>;
-@group(0) @binding(3) var<storage, read_write> y: array<T>;
-#ifdef BIAS
-@group(0) @binding(4) var<storage, read_write> bias: array<T>;
-#ifdef RESIDUAL
-@group(0) @binding(5) var<storage, read_write> z: array<T>;
-#endif
-#elifdef RESIDUAL
-@group(0) @binding(4) var<storage, read_write> z: array<T>;
-#endif
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -45,11 +31,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       acc += f32(x[x_base + u32(ih) * u.W + u32(iw)]) * f32(w[w_base + kh * u.KW + kw]);
     }
   }
-#ifdef BIAS
-  acc += f32(bias[oc]);
-#endif
-#ifdef RESIDUAL
-  acc += f32(z[i]);
-#endif
-  y[i] = T(act(acc));
+  store_out(i, oc, acc);
 }

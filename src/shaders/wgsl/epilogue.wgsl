@@ -1,6 +1,19 @@
-// The fused activation of FusedConv/FusedMatMul/FusedGemm: `act(v)` picks one by define (ACT_<Kind>) and
-// reads its parameters from the including shader's uniforms `u.act_alpha` and `u.act_beta`
-// (Clip: min, max; LeakyRelu: alpha; HardSigmoid: alpha, beta; Silu: alpha). Needs "math".
+// The output side of the matmul and convolution shaders (gemm-io.wgsl, conv-io.wgsl), which FusedConv,
+// FusedMatMul and FusedGemm extend: the bindings of the output y, the bias (BIAS: Gemm's C, or one value per
+// output channel) and the residual z (RESIDUAL: the output's shape, added), after the includer's bindings
+// 0-2; and the fused activation `act(v)`, picked by define (ACT_<Kind>), which reads its parameters from the
+// including shader's uniforms `u.act_alpha` and `u.act_beta` (Clip: min, max; LeakyRelu: alpha;
+// HardSigmoid: alpha, beta; Silu: alpha). Needs "math".
+
+@group(0) @binding(3) var<storage, read_write> y: array<T>;
+#ifdef BIAS
+@group(0) @binding(4) var<storage, read_write> bias: array<T>;
+#ifdef RESIDUAL
+@group(0) @binding(5) var<storage, read_write> z: array<T>;
+#endif
+#elifdef RESIDUAL
+@group(0) @binding(4) var<storage, read_write> z: array<T>;
+#endif
 
 fn act(v: f32) -> f32 {
 #ifdef ACT_Relu

@@ -16,9 +16,8 @@ struct U {
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = flat_id(wid, nwg, lid, 64u);
   if (i >= u.n) { return; }
-  var k = idx[i];
-  if (k < 0) { k += i32(u.axis_len); }
-  if (k < 0 || u32(k) >= u.axis_len) {
+  let k = axis_index(idx[i], u.axis_len);
+  if (k < 0) {
     y[i] = T(0);
     return;
   }

@@ -15,9 +15,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let inner = i % u.inner;
   let j = (i / u.inner) % u.n_idx;
   let o = i / (u.inner * u.n_idx);
-  var k = idx[j];
-  if (k < 0) { k += i32(u.axis_len); }
-  if (k < 0 || u32(k) >= u.axis_len) {
+  let k = axis_index(idx[j], u.axis_len);
+  if (k < 0) {
     y[i] = T(0);
     return;
   }

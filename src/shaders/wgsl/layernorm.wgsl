@@ -5,6 +5,7 @@
 // Defines: T, RMS, PER_ROW (one scale/bias per row), PER_GROUP_CHANNEL, BIAS, STATS (Mean and InvStdDev
 // outputs, f32).
 #include "common"
+#include "workgroup-reduce"
 
 struct U { rows: u32, inner: u32, channels: u32, epsilon: f32, spatial: u32, _p0: u32, _p1: u32, _p2: u32 }
 @group(0) @binding(0) var<uniform> u: U;
@@ -24,20 +25,6 @@ struct U { rows: u32, inner: u32, channels: u32, epsilon: f32, spatial: u32, _p0
 #endif
 #endif
 
-var<workgroup> red: array<f32, 64>;
-
-fn total(v: f32, lid: u32) -> f32 {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s >>= 1u) {
-    if (lid < s) { red[lid] += red[lid + s]; }
-    workgroupBarrier();
-  }
-  let t = red[0];
-  workgroupBarrier();
-  return t;
-}
-
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let row = wid.y * nwg.x + wid.x;
@@ -48,14 +35,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 #ifndef RMS
   var s = 0.0;
   for (var i = lid; i < u.inner; i += 64u) { s += f32(x[base + i]); }
-  mean = total(s, lid) / n;
+  mean = wg_sum(s, lid) / n;
 #endif
   var q = 0.0;
   for (var i = lid; i < u.inner; i += 64u) {
     let d = f32(x[base + i]) - mean;
     q += d * d;
   }
-  let inv = 1.0 / sqrt(total(q, lid) / n + u.epsilon);
+  let inv = 1.0 / sqrt(wg_sum(q, lid) / n + u.epsilon);
   for (var i = lid; i < u.inner; i += 64u) {
 #ifdef PER_ROW
     let c = row % u.channels;

@@ -7,6 +7,8 @@
 // SERIAL: for short work (few positions × small heads, as in the first tokens of a decode) one thread per
 // (row, head) walks its positions alone with the same online softmax: no barriers (head dims up to 64).
 // Defines: F16 (cache of packed f16 pairs), SOFTCAP, SERIAL.
+#include "workgroup-reduce"
+
 struct U {
   n: u32, pos: u32, heads: u32, kv_heads: u32,
   hd: u32, window: u32, q_cols: u32, kvw: u32,
@@ -26,7 +28,6 @@ struct U {
 const LOW = -3.0e38;
 var<workgroup> qs: array<f32, 512>;
 var<workgroup> pr: array<f32, 64>;
-var<workgroup> red: array<f32, 64>;
 
 fn kval(i: u32) -> f32 {
 #ifdef F16
@@ -42,30 +43,6 @@ fn vval(i: u32) -> f32 {
 #else
   return vc[i];
 #endif
-}
-
-fn wg_max(v: f32, t: u32) -> f32 {
-  red[t] = v;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s >>= 1u) {
-    if (t < s) { red[t] = max(red[t], red[t + s]); }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
-
-fn wg_sum(v: f32, t: u32) -> f32 {
-  red[t] = v;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s >>= 1u) {
-    if (t < s) { red[t] += red[t + s]; }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
 }
 
 fn score(qo: u32, ko: u32) -> f32 {

@@ -39,6 +39,24 @@ fn bits4(v: u32, bit: u32) -> vec4<f32> {
   return bytes4((v >> bit) & 0x01010101u);
 }
 
+// v, the values at columns k…k+3 of a plain row, with those from `cols` on zeroed.
+fn cut_cols(v: vec4<f32>, k: u32, cols: u32) -> vec4<f32> {
+  if (k + 4u <= cols) { return v; }
+  return select(vec4<f32>(0.0), v, vec4<u32>(k, k + 1u, k + 2u, k + 3u) < vec4<u32>(cols));
+}
+
+// Values j…j+3 (j % 4 = 0) of a 32-value block whose 16 bytes of nibbles start at `at` (low nibbles hold
+// values 0…15, high nibbles 16…31), one per byte.
+fn nibbles4(at: u32, j: u32) -> u32 {
+  return (wload4(at + (j & 15u)) >> select(0u, 4u, j >= 16u)) & 0x0f0f0f0fu;
+}
+
+// The fifth bits of values j…j+3 of a Q5 block, from its 32-bit mask at byte `at`, times 16.
+fn high4(at: u32, j: u32) -> vec4<f32> {
+  let h = (wload4(at) >> j) & 0xfu;
+  return vec4<f32>(f32(h & 1u), f32((h >> 1u) & 1u), f32((h >> 2u) & 1u), f32(h >> 3u)) * 16.0;
+}
+
 // ggml's get_scale_min_k4: the 6-bit scale and min of sub-block j, from the 12 bytes at o.
 fn scale_min_k4(o: u32, j: u32) -> vec2<f32> {
   if (j < 4u) {
@@ -53,8 +71,7 @@ fn scale_min_k4(o: u32, j: u32) -> vec2<f32> {
 fn dq4(row: u32, k: u32, cols: u32) -> vec4<f32> {
   let i = (row >> 2u) + k;
   let v = vec4<f32>(bitcast<f32>(w[i]), bitcast<f32>(w[i + 1u]), bitcast<f32>(w[i + 2u]), bitcast<f32>(w[i + 3u]));
-  if (k + 4u <= cols) { return v; }
-  return select(vec4<f32>(0.0), v, vec4<u32>(k, k + 1u, k + 2u, k + 3u) < vec4<u32>(cols));
+  return cut_cols(v, k, cols);
 }
 #endif
 
@@ -62,8 +79,7 @@ fn dq4(row: u32, k: u32, cols: u32) -> vec4<f32> {
 fn dq4(row: u32, k: u32, cols: u32) -> vec4<f32> {
   let b = row + 2u * k;
   let v = vec4<f32>(unpack2x16float(wload4(b)), unpack2x16float(wload4(b + 4u)));
-  if (k + 4u <= cols) { return v; }
-  return select(vec4<f32>(0.0), v, vec4<u32>(k, k + 1u, k + 2u, k + 3u) < vec4<u32>(cols));
+  return cut_cols(v, k, cols);
 }
 #endif
 
@@ -73,8 +89,7 @@ fn dq4(row: u32, k: u32, cols: u32) -> vec4<f32> {
   let lo = wload4(b);
   let hi = wload4(b + 4u);
   let v = vec4<f32>(bitcast<f32>(lo << 16u), bitcast<f32>(lo & 0xffff0000u), bitcast<f32>(hi << 16u), bitcast<f32>(hi & 0xffff0000u));
-  if (k + 4u <= cols) { return v; }
-  return select(vec4<f32>(0.0), v, vec4<u32>(k, k + 1u, k + 2u, k + 3u) < vec4<u32>(cols));
+  return cut_cols(v, k, cols);
 }
 #endif
 
@@ -88,18 +103,14 @@ fn dq4(row: u32, k: u32, cols: u32) -> vec4<f32> {
 #ifdef WT_Q4_0
 fn dq4(row: u32, k: u32, cols: u32) -> vec4<f32> {
   let base = row + (k / 32u) * 18u;
-  let j = k % 32u;
-  let q = (wload4(base + 2u + (j & 15u)) >> select(0u, 4u, j >= 16u)) & 0x0f0f0f0fu;
-  return (bytes4(q) - 8.0) * wf16(base);
+  return (bytes4(nibbles4(base + 2u, k % 32u)) - 8.0) * wf16(base);
 }
 #endif
 
 #ifdef WT_Q4_1
 fn dq4(row: u32, k: u32, cols: u32) -> vec4<f32> {
   let base = row + (k / 32u) * 20u;
-  let j = k % 32u;
-  let q = (wload4(base + 4u + (j & 15u)) >> select(0u, 4u, j >= 16u)) & 0x0f0f0f0fu;
-  return bytes4(q) * wf16(base) + wf16(base + 2u);
+  return bytes4(nibbles4(base + 4u, k % 32u)) * wf16(base) + wf16(base + 2u);
 }
 #endif
 
@@ -107,10 +118,7 @@ fn dq4(row: u32, k: u32, cols: u32) -> vec4<f32> {
 fn dq4(row: u32, k: u32, cols: u32) -> vec4<f32> {
   let base = row + (k / 32u) * 22u;
   let j = k % 32u;
-  let q = (wload4(base + 6u + (j & 15u)) >> select(0u, 4u, j >= 16u)) & 0x0f0f0f0fu;
-  let h = (wload4(base + 2u) >> j) & 0xfu;
-  let hv = vec4<f32>(f32(h & 1u), f32((h >> 1u) & 1u), f32((h >> 2u) & 1u), f32(h >> 3u)) * 16.0;
-  return (bytes4(q) + hv - 16.0) * wf16(base);
+  return (bytes4(nibbles4(base + 6u, j)) + high4(base + 2u, j) - 16.0) * wf16(base);
 }
 #endif
 
@@ -118,10 +126,7 @@ fn dq4(row: u32, k: u32, cols: u32) -> vec4<f32> {
 fn dq4(row: u32, k: u32, cols: u32) -> vec4<f32> {
   let base = row + (k / 32u) * 24u;
   let j = k % 32u;
-  let q = (wload4(base + 8u + (j & 15u)) >> select(0u, 4u, j >= 16u)) & 0x0f0f0f0fu;
-  let h = (wload4(base + 4u) >> j) & 0xfu;
-  let hv = vec4<f32>(f32(h & 1u), f32((h >> 1u) & 1u), f32((h >> 2u) & 1u), f32(h >> 3u)) * 16.0;
-  return (bytes4(q) + hv) * wf16(base) + wf16(base + 2u);
+  return (bytes4(nibbles4(base + 8u, j)) + high4(base + 4u, j)) * wf16(base) + wf16(base + 2u);
 }
 #endif
 

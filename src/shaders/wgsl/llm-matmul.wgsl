@@ -1,19 +1,11 @@
 // LLM matmul for many token rows (prefill): y[m, r0 + n] (+)= Σ_k x[m, k] · W[n, k] (+ bias[r0 + n]), W in its
-// GGUF type (llm-dequant.wgsl). A workgroup of 16×16 threads computes a tile of 32 token rows × 64 weight
-// rows, stepping K by 32: x's 32×32 block and W's 64×32 block (decoded once per tile) go to workgroup
-// memory, then each thread accumulates 2 × 4 outputs. r0 is the first row of this weight part.
-// Uniform acc ≠ 0 adds into y (the residual); tk is TK, given as a uniform so the inner loop is not fully
-// unrolled (that halves the compile time on SwiftShader). Defines: the weight type (WT_*), BIAS.
-#include "llm-dequant"
+// GGUF type. A workgroup of 16×16 threads computes a tile of 32 token rows × 64 weight rows, stepping K by
+// 32: x's 32×32 block and W's 64×32 block (decoded once per tile) go to workgroup memory, then each thread
+// accumulates 2 × 4 outputs. tk is TK, given as a uniform so the inner loop is not fully unrolled (that
+// halves the compile time on SwiftShader). Bindings, r0, acc and defines (WT_*, BIAS): llm-linear-io.wgsl.
+#include "llm-linear-io"
 
 struct U { N: u32, K: u32, M: u32, row_bytes: u32, r0: u32, out_cols: u32, tk: u32, acc: u32 }
-@group(0) @binding(0) var<uniform> u: U;
-@group(0) @binding(1) var<storage, read_write> w: array<u32>;
-@group(0) @binding(2) var<storage, read_write> x: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
-#ifdef BIAS
-@group(0) @binding(4) var<storage, read_write> bias: array<f32>;
-#endif
 
 const TM = 32u;
 const TN = 64u;
@@ -61,13 +53,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     for (var j = 0u; j < 4u; j++) {
       let n = n0 + tx + 16u * j;
       if (n >= u.N) { continue; }
-      let o = m * u.out_cols + u.r0 + n;
-      var v = acc[i][j];
-#ifdef BIAS
-      v += bias[u.r0 + n];
-#endif
-      if (u.acc != 0u) { v += y[o]; }
-      y[o] = v;
+      store_out(m, n, acc[i][j]);
     }
   }
 }

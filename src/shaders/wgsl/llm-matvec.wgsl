@@ -1,24 +1,15 @@
 // LLM matmul for a few token rows (decode): y[m, r0 + r] (+)= Σ_k x[m, k] · W[r, k] (+ bias[r0 + r]), W in its
-// GGUF type (llm-dequant.wgsl). TPR threads share a weight row (a workgroup of WG holds WG / TPR rows) and
-// walk K four columns at a time; each decoded weight vec4 serves up to 4 token rows (grid z steps through
-// the token rows by 4). The TPR partial sums are then added: a tree in workgroup memory, or subgroupAdd
-// (SUBGROUPS, with TPR = WG = 64). TPR = 1 (short rows) needs no barrier at all.
-// r0 is the first row of this weight part (weights over the binding limit are split by rows); uniform
-// acc ≠ 0 adds into y (the residual). Defines: the weight type (WT_*), TPR (1, 4, 16 or 64), WG (256, or 64 with TPR 64),
-// BIAS, SUBGROUPS.
+// GGUF type. TPR threads share a weight row (a workgroup of WG holds WG / TPR rows) and walk K four columns
+// at a time; each decoded weight vec4 serves up to 4 token rows (grid z steps through the token rows by 4).
+// The TPR partial sums are then added: a tree in workgroup memory, or subgroupAdd (SUBGROUPS, with
+// TPR = WG = 64). TPR = 1 (short rows) needs no barrier at all. Bindings, r0 and acc: llm-linear-io.wgsl.
+// Defines: the weight type (WT_*), TPR (1, 4, 16 or 64), WG (256, or 64 with TPR 64), BIAS, SUBGROUPS.
 #ifdef SUBGROUPS
 enable subgroups;
 #endif
-#include "llm-dequant"
+#include "llm-linear-io"
 
 struct U { N: u32, K: u32, M: u32, row_bytes: u32, r0: u32, out_cols: u32, groups_x: u32, acc: u32 }
-@group(0) @binding(0) var<uniform> u: U;
-@group(0) @binding(1) var<storage, read_write> w: array<u32>;
-@group(0) @binding(2) var<storage, read_write> x: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
-#ifdef BIAS
-@group(0) @binding(4) var<storage, read_write> bias: array<f32>;
-#endif
 
 const RPW = WG / TPR;
 var<workgroup> red: array<vec4<f32>, WG>;
@@ -75,12 +66,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 #endif
   if (!live || lane != 0u) { return; }
   for (var m = 0u; m < rows; m++) {
-    let o = (m0 + m) * u.out_cols + u.r0 + r;
-    var v = acc[m];
-#ifdef BIAS
-    v += bias[u.r0 + r];
-#endif
-    if (u.acc != 0u) { v += y[o]; }
-    y[o] = v;
+    store_out(m0 + m, r, acc[m]);
   }
 }

@@ -3,6 +3,7 @@
 // One workgroup of 64 per group, sums tree-reduced in workgroup memory.
 // Defines: LAYER, BIAS, INPLACE (the output is x itself: one binding).
 #include "common"
+#include "workgroup-reduce"
 
 struct U { groups: u32, g: u32, eps: f32, groups_x: u32 }
 @group(0) @binding(0) var<uniform> u: U;
@@ -18,20 +19,6 @@ struct U { groups: u32, g: u32, eps: f32, groups_x: u32 }
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 #endif
 #endif
-
-var<workgroup> red: array<f32, 64>;
-
-fn wg_sum(v: f32, t: u32) -> f32 {
-  red[t] = v;
-  workgroupBarrier();
-  for (var s = 32u; s > 0u; s >>= 1u) {
-    if (t < s) { red[t] += red[t + s]; }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
 
 fn store(i: u32, v: f32) {
 #ifdef INPLACE

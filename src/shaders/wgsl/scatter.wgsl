@@ -33,11 +33,6 @@ fn apply(at: u32, v: T) {
 #endif
 }
 
-fn norm_index(k: i32, len: u32) -> i32 {
-  if (k < 0) { return k + i32(len); }
-  return k;
-}
-
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let t = flat_id(wid, nwg, lid, 64u);
@@ -64,8 +59,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   }
   for (var j = 0u; j < len; j++) {
     let e = base_i + j * axis_stride_i;
-    let k = norm_index(idx[e], u.axis_len);
-    if (k < 0 || u32(k) >= u.axis_len) { continue; }
+    let k = axis_index(idx[e], u.axis_len);
+    if (k < 0) { continue; }
     apply(base_y + u32(k) * dim(u.y_strides, u.axis), upd[e]);
   }
 #else
@@ -74,8 +69,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     var off = 0u;
     var ok = true;
     for (var a = 0u; a < u.m; a++) {
-      let k = norm_index(idx[q * u.m + a], dim(u.y_dims, a));
-      if (k < 0 || u32(k) >= dim(u.y_dims, a)) { ok = false; }
+      let k = axis_index(idx[q * u.m + a], dim(u.y_dims, a));
+      if (k < 0) { ok = false; }
       off += u32(max(k, 0)) * dim(u.y_strides, a);
     }
     if (ok) { apply(off + t, upd[q * u.slice + t]); }
