@@ -11,30 +11,18 @@
  */
 import v8 from 'node:v8';
 import '../src/register.js';
-import { LLM } from '../src/llm/index.js';
 import { wasmEnv } from '../src/wasm/index.js';
+import { arg, type LlmRunRecord, loadTimed, runArgs, runScript, timeRuns } from './llm-measure.js';
 
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-export interface KilnRun {
-  backend: string;
+export interface KilnRun extends LlmRunRecord {
   threads: number;
-  prompt: number;
-  gen: number;
-  prefill_tok_s: number[];
-  decode_tok_s: number[];
-  load_ms: number;
-  peak_bytes: number;
   rss_peak_bytes: number;
   /** Bytes the backend held at the end: weights, KV cache, activations and scratch. */
   held?: { weights: number; kv: number; activations: number };
   /** The backend's own account of its configuration (wasm: build and threads). */
   notes?: readonly string[];
-}
-
-function arg(argv: string[], name: string, dflt: string): string {
-  const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : dflt;
 }
 
 /** The prompt both runtimes get: BOS then `n - 1` letters, one byte token each in the synthetic vocabulary. */
@@ -49,25 +37,15 @@ export function benchPromptText(n: number): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const model = argv[0]!;
-  const backend = arg(argv, '--backend', 'reference');
+  const a = runArgs(argv, { backend: 'reference', prompt: 512 });
+  const { prompt, gen, runs } = a;
   const threads = Number(arg(argv, '--threads', '1'));
-  const prompt = Number(arg(argv, '--prompt', '512'));
-  const gen = Number(arg(argv, '--gen', '128'));
-  const runs = Number(arg(argv, '--runs', '3'));
   wasmEnv.numThreads = threads;
-  const t0 = performance.now();
-  const llm = await LLM.load(model, { backends: [backend], contextSize: prompt + gen + 8, batchSize: Math.min(prompt, 512) });
-  const loadMs = performance.now() - t0;
+  const { llm, loadMs } = await loadTimed(a, 512);
   const ids = llm.tokenizer.encode(benchPromptText(prompt), { addSpecial: true });
   if (ids.length !== prompt) throw new Error(`the bench prompt is ${ids.length} tokens, not ${prompt}: not a synthetic-vocabulary model?`);
   const out: KilnRun = { backend: llm.backendName, threads, prompt, gen, prefill_tok_s: [], decode_tok_s: [], load_ms: Math.round(loadMs), peak_bytes: 0, rss_peak_bytes: 0 };
-  for (let r = 0; r < runs; r++) {
-    llm.reset();
-    const res = await llm.complete(ids, { temperature: 0, maxTokens: gen, ignoreEos: true });
-    out.prefill_tok_s.push(res.prefillTokS);
-    out.decode_tok_s.push(res.decodeTokS);
-  }
+  await timeRuns(llm, ids, runs, gen, out);
   const mem = llm.memory();
   out.peak_bytes = mem.peak;
   out.held = { weights: mem.weights, kv: mem.kv, activations: mem.activations };
@@ -77,9 +55,4 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).catch((e: unknown) => {
-    process.stderr.write(`${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  });
-}
+runScript(import.meta.url, main);

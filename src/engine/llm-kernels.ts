@@ -67,7 +67,7 @@ export interface LlmKernelInfo {
   readonly maxBufferBytes: number;
 }
 
-/** RoPE as ggml_rope_ext defines it, YaRN included; see src/reference/llm/rope.ts for the formula. */
+/** RoPE as ggml_rope_ext defines it, YaRN included; see src/engine/llm-rope.ts for the formula. */
 export interface RopeParams {
   /** 'normal' rotates pairs (2i, 2i+1) (llama); 'neox' rotates (i, i + dims/2) (qwen2, phi3, gemma). */
   readonly mode: 'normal' | 'neox';
@@ -86,6 +86,13 @@ export interface RopeParams {
   readonly origContext: number;
   /** dims/2 float32 divisors of each frequency (Llama 3.1 rope_freqs, Phi-3 LongRoPE factors). */
   readonly freqFactors?: LlmWeight;
+}
+
+/** The arguments of LlmKernels.attention. */
+export interface LlmAttentionArgs {
+  q: LlmActivation; k: LlmActivation; v: LlmActivation; cache: LlmKvCache; layer: number;
+  n: number; pos: number; heads: number; kvHeads: number; headDim: number;
+  scale: number; softcap?: number; window?: number; out: LlmActivation;
 }
 
 export interface LlmKernels {
@@ -123,11 +130,7 @@ export interface LlmKernels {
    * h / (heads / kvHeads). Scores are q·k · scale, then softcap·tanh(s / softcap) when softcap is set,
    * then softmax. out row i = heads × headDim.
    */
-  attention(a: {
-    q: LlmActivation; k: LlmActivation; v: LlmActivation; cache: LlmKvCache; layer: number;
-    n: number; pos: number; heads: number; kvHeads: number; headDim: number;
-    scale: number; softcap?: number; window?: number; out: LlmActivation;
-  }): void;
+  attention(a: LlmAttentionArgs): void;
   /** out = a + b over rows 0…n-1 (out may be a). */
   add(a: { a: LlmActivation; b: LlmActivation; out: LlmActivation; n: number }): void;
   /** out = act(gate) · up over rows 0…n-1 (out may be gate); 'gelu' is the tanh approximation (ggml_gelu). */

@@ -6,7 +6,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { bundleWebGpuPage } from '../webgpu/bundle.js';
+import { openWebGpuPage } from '../webgpu/bundle.js';
 
 interface GreedyCase { prompt: string; prompt_ids: number[]; greedy_ids: number[]; greedy_text: string; first_step_top5: [number, number][] }
 interface Outcome { tokens: number[]; text: string; top5: [number, number][]; prefillTokS: number; decodeTokS: number }
@@ -18,11 +18,7 @@ test.describe.configure({ mode: 'serial' });
 let page: Page;
 
 test.beforeAll(async ({ browser }) => {
-  await bundleWebGpuPage('webgpu-llm-entry');
-  page = await browser.newPage();
-  page.on('pageerror', (e) => console.log(`pageerror: ${e.message}`));
-  await page.goto('/test/browser/pages/webgpu-llm.html');
-  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+  page = await openWebGpuPage(browser, 'webgpu-llm-entry', '/test/browser/pages/webgpu-llm.html');
 });
 
 test.afterAll(async () => page?.close());

@@ -7,7 +7,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { bundleWebGpuPage } from '../webgpu/bundle.js';
+import { openWebGpuPage } from '../webgpu/bundle.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const NODE_DIR = `${ROOT}../shared/conformance/onnx/node`;
@@ -25,11 +25,7 @@ test.describe.configure({ mode: 'serial' });
 let page: Page;
 
 test.beforeAll(async ({ browser }) => {
-  await bundleWebGpuPage('webgpu-entry');
-  page = await browser.newPage();
-  page.on('pageerror', (e) => console.log(`pageerror: ${e.message}`));
-  await page.goto('/test/browser/pages/webgpu.html');
-  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+  page = await openWebGpuPage(browser, 'webgpu-entry', '/test/browser/pages/webgpu.html');
 });
 
 test.afterAll(async () => page?.close());

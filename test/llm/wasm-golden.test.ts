@@ -8,11 +8,10 @@
  * The first step's top-5 logits: the same ids; values within 1e-3 of the float64 oracle for the F32 file
  * (float32 sums), 1e-2 for mixq (activations quantized to 14 bits per 32 values in quantized matmuls).
  */
-import { describe, expect, it } from 'vitest';
-import { LLM } from '../../src/llm/index.js';
+import { describe, it } from 'vitest';
 import { createWasmBackend } from '../../src/wasm/backend.js';
-import { golden, STORIES_TIED } from './llm-helpers.js';
-import { LLM_DIR } from './vocab-data.js';
+import { expectGoldenSet, expectTiedGolden } from './golden-checks.js';
+import { golden } from './llm-helpers.js';
 
 const configs = [
   { label: 'simd, 1 thread', build: 'simd', numThreads: 1, batchSize: 256, kvType: 'f32' },
@@ -25,32 +24,13 @@ for (const cfg of configs) {
     const opts = { backends: [backend], contextSize: 512, batchSize: cfg.batchSize, kvType: cfg.kvType };
     for (const set of golden.greedy) {
       it(`${set.model}: ${set.cases.length} prompts × 64 tokens, first-step top-5`, async () => {
-        const llm = await LLM.load(`${LLM_DIR}${set.model}`, opts);
-        expect(llm.backendName).toBe('wasm');
         const tol = set.model.includes('mixq') || cfg.kvType === 'f16' ? 1e-2 : 1e-3;
-        for (const c of set.cases) {
-          const r = await llm.complete(c.prompt_ids, { temperature: 0, maxTokens: 64, ignoreEos: true });
-          expect(r.tokens).toEqual(c.greedy_ids);
-          expect(r.text).toBe(c.greedy_text);
-          const z = await llm.nextLogits(c.prompt_ids);
-          const top = [...z].map((v, i) => [i, v] as const).sort((a, b) => b[1] - a[1]).slice(0, 5);
-          top.forEach(([id, v], i) => {
-            expect(id).toBe(c.first_step_top5[i]![0]);
-            expect(Math.abs(v - c.first_step_top5[i]![1])).toBeLessThan(tol);
-          });
-        }
-        await llm.unload();
+        await expectGoldenSet(set, opts, { backend: 'wasm', tol });
       });
     }
 
     it('stories260K-tied.gguf (LM head = token embedding) gives the F32 tokens', async () => {
-      const llm = await LLM.load(STORIES_TIED, opts);
-      expect(llm.memory().weights).toBeLessThan(1_100_000);
-      for (const c of golden.greedy[0]!.cases) {
-        const r = await llm.complete(c.prompt_ids, { temperature: 0, maxTokens: 64, ignoreEos: true });
-        expect(r.tokens).toEqual(c.greedy_ids);
-      }
-      await llm.unload();
+      await expectTiedGolden(opts);
     });
   });
 }

@@ -1,4 +1,5 @@
 /** Bundles a test/browser/pages/webgpu*.ts entry into dist/webgpu-test/ for the pages (esbuild, ~1 s). */
+import type { Browser, Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
@@ -16,4 +17,14 @@ export async function bundleWebGpuPage(entry: string): Promise<void> {
     external: ['node:*'],
     logLevel: 'error',
   });
+}
+
+/** Bundles `entry`, opens the page at `path` that loads it (page errors logged) and waits for its `ready` flag. */
+export async function openWebGpuPage(browser: Browser, entry: string, path: string): Promise<Page> {
+  await bundleWebGpuPage(entry);
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.log(`pageerror: ${e.message}`));
+  await page.goto(path);
+  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+  return page;
 }

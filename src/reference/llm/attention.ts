@@ -3,36 +3,16 @@
  * it: store k, v at their positions, then for each query head softmax(q·k·scale [softcapped]) · v over
  * the positions it may see. Scores and sums are float64; an f16 cache rounds k and v on store.
  */
-import { KilnError } from '../../engine/errors.js';
-import type { LlmActivation, LlmKvCache } from '../../engine/llm-kernels.js';
+import { attentionOperands } from '../../engine/llm-checks.js';
+import type { LlmAttentionArgs } from '../../engine/llm-kernels.js';
 import { numberToFloat16 } from '../../engine/ir/minifloat.js';
 import { halfToFloat } from './blocks.js';
 import { asAct, asCache } from './handles.js';
 
-export interface AttentionArgs {
-  q: LlmActivation; k: LlmActivation; v: LlmActivation; cache: LlmKvCache; layer: number;
-  n: number; pos: number; heads: number; kvHeads: number; headDim: number;
-  scale: number; softcap?: number; window?: number; out: LlmActivation;
-}
-
-export function attention(a: AttentionArgs): void {
-  const c = asCache(a.cache);
-  const q = asAct(a.q, a.n, 'attention q');
-  const k = asAct(a.k, a.n, 'attention k');
-  const v = asAct(a.v, a.n, 'attention v');
-  const out = asAct(a.out, a.n, 'attention out');
+export function attention(a: LlmAttentionArgs): void {
+  const { c, q, k, v, out } = attentionOperands(a, asAct, asCache);
   const { heads, kvHeads, headDim, n, pos } = a;
   const kvWidth = kvHeads * headDim;
-  if (kvHeads !== c.kvHeads || headDim !== c.headDim || heads % kvHeads !== 0) {
-    throw new KilnError('E_INPUT_INVALID', `attention: ${heads} heads over ${kvHeads} KV heads of ${headDim} do not fit a cache of ${c.kvHeads} × ${c.headDim}`);
-  }
-  if (q.cols !== heads * headDim || out.cols !== heads * headDim || k.cols !== kvWidth || v.cols !== kvWidth) {
-    throw new KilnError('E_SHAPE_MISMATCH', `attention: q/out need ${heads * headDim} columns and k/v ${kvWidth}`);
-  }
-  if (!(a.layer >= 0 && a.layer < c.layers)) throw new KilnError('E_INPUT_INVALID', `attention: layer ${a.layer} of a ${c.layers}-layer cache`);
-  if (pos < 0 || pos + n > c.contextSize) {
-    throw new KilnError('E_INPUT_INVALID', `attention: positions ${pos}…${pos + n - 1} are past the KV cache (${c.contextSize} positions)`);
-  }
   const kc = c.k[a.layer]!;
   const vc = c.v[a.layer]!;
   if (c.type === 'f16') {

@@ -4,8 +4,10 @@
  * A tally counts the bytes held and their peak.
  */
 import { KilnError } from '../../engine/errors.js';
-import { DTYPES, type DType } from '../../engine/ir/dtype.js';
-import type { KvType, LlmActivation, LlmKvCache, LlmKvCacheDesc, LlmWeight } from '../../engine/llm-kernels.js';
+import type { DType } from '../../engine/ir/dtype.js';
+import { checkActivationSize, checkWeightBytes, ownActivation, ownCache, ownWeight, weightRowBytes } from '../../engine/llm-checks.js';
+import type { LlmActivation, LlmKvCache, LlmKvCacheDesc, LlmWeight } from '../../engine/llm-kernels.js';
+import { KvCacheBase } from '../../engine/llm-kv-cache.js';
 import { rowDecoder, type RowDecoder } from './blocks.js';
 
 export class Tally {
@@ -23,15 +25,9 @@ export class RefWeight implements LlmWeight {
   readonly rowBytes: number;
   readonly decode: RowDecoder;
   constructor(readonly name: string, readonly type: DType, readonly rows: number, readonly cols: number, readonly data: Uint8Array) {
-    const info = DTYPES[type];
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1 || cols % info.blockSize !== 0) {
-      throw new KilnError('E_SHAPE_MISMATCH', `weight '${name}': ${rows} × ${cols} is not a valid ${type} matrix (rows of whole ${info.blockSize}-value blocks)`, { tensor: name });
-    }
+    this.rowBytes = weightRowBytes(name, type, rows, cols);
     this.decode = rowDecoder(type, name);
-    this.rowBytes = (cols / info.blockSize) * info.bytesPerBlock;
-    if (data.byteLength !== rows * this.rowBytes) {
-      throw new KilnError('E_SHAPE_MISMATCH', `weight '${name}': ${rows} × ${cols} ${type} needs ${rows * this.rowBytes} bytes, got ${data.byteLength}`, { tensor: name });
-    }
+    checkWeightBytes(name, type, rows, cols, data.byteLength);
   }
 
   get bytes(): number {
@@ -54,53 +50,27 @@ export class RefWeight implements LlmWeight {
 export class RefActivation implements LlmActivation {
   readonly data: Float32Array;
   constructor(readonly rows: number, readonly cols: number) {
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
-      throw new KilnError('E_INPUT_INVALID', `activation of ${rows} × ${cols} is not a valid size`);
-    }
+    checkActivationSize(rows, cols);
     this.data = new Float32Array(rows * cols);
   }
 }
 
-export class RefKvCache implements LlmKvCache {
-  readonly layers: number;
-  readonly contextSize: number;
-  readonly kvHeads: number;
-  readonly headDim: number;
-  readonly type: KvType;
+export class RefKvCache extends KvCacheBase {
   readonly k: (Float32Array | Uint16Array)[] = [];
   readonly v: (Float32Array | Uint16Array)[] = [];
   constructor(d: LlmKvCacheDesc) {
-    this.layers = d.layers;
-    this.contextSize = d.contextSize;
-    this.kvHeads = d.kvHeads;
-    this.headDim = d.headDim;
-    this.type = d.type;
+    super(d);
     const per = d.contextSize * d.kvHeads * d.headDim;
-    if (!Number.isSafeInteger(per) || per < 1 || d.layers < 1) throw new KilnError('E_INPUT_INVALID', `KV cache of ${d.layers} layers × ${d.contextSize} positions × ${d.kvHeads} × ${d.headDim} is not a valid size`);
     const Ctor = d.type === 'f16' ? Uint16Array : Float32Array;
     for (let l = 0; l < d.layers; l++) {
       this.k.push(new Ctor(per));
       this.v.push(new Ctor(per));
     }
   }
-
-  get bytes(): number {
-    return this.layers * 2 * this.contextSize * this.kvHeads * this.headDim * (this.type === 'f16' ? 2 : 4);
-  }
 }
 
-export function asWeight(h: LlmWeight): RefWeight {
-  if (!(h instanceof RefWeight)) throw new KilnError('E_INPUT_INVALID', `weight '${h.name}' belongs to another backend`);
-  return h;
-}
+export const asWeight = (h: LlmWeight): RefWeight => ownWeight(h, RefWeight);
 
-export function asAct(h: LlmActivation, n: number, what: string): RefActivation {
-  if (!(h instanceof RefActivation)) throw new KilnError('E_INPUT_INVALID', `${what}: activation belongs to another backend`);
-  if (!Number.isInteger(n) || n < 0 || n > h.rows) throw new KilnError('E_INPUT_INVALID', `${what}: ${n} rows asked of an activation of ${h.rows}`);
-  return h;
-}
+export const asAct = (h: LlmActivation, n: number, what: string): RefActivation => ownActivation(h, RefActivation, n, what);
 
-export function asCache(h: LlmKvCache): RefKvCache {
-  if (!(h instanceof RefKvCache)) throw new KilnError('E_INPUT_INVALID', 'KV cache belongs to another backend');
-  return h;
-}
+export const asCache = (h: LlmKvCache): RefKvCache => ownCache(h, RefKvCache);

@@ -4,18 +4,22 @@
  * weight row at a time into a scratch row and dots it with every activation row (float64 sums), so a
  * batch of n tokens decodes each weight once. No f32 copy of a weight is ever kept.
  */
-import { KilnError } from '../../engine/errors.js';
+import { checkCopyRows, checkCols, checkEltwise, checkMatmul, checkNorm, checkRope, checkRow, checkToken, checkVector } from '../../engine/llm-checks.js';
 import type { LlmActivation, LlmKernels, LlmKvCache, LlmWeight, RopeParams } from '../../engine/llm-kernels.js';
+import { ropeAngles } from '../../engine/llm-rope.js';
 import { attention } from './attention.js';
 import { REFERENCE_WEIGHT_TYPES } from './blocks.js';
 import { asAct, asWeight, RefActivation, RefKvCache, RefWeight, Tally } from './handles.js';
-import { ropeAngles, rotateHead } from './rope.js';
+import { rotateHead } from './rope.js';
 
 const f32 = Math.fround;
 const GELU_C = Math.sqrt(2 / Math.PI);
 
-function checkCols(what: string, a: { cols: number }, want: number): void {
-  if (a.cols !== want) throw new KilnError('E_SHAPE_MISMATCH', `${what}: ${a.cols} columns, expected ${want}`);
+/** A float32 vector weight's values (norm weights, biases), checked. */
+function vector(h: LlmWeight, what: string, len?: number): Float32Array {
+  const w = asWeight(h);
+  checkVector(what, w, len);
+  return w.vector();
 }
 
 export function createReferenceLlmKernels(): LlmKernels {
@@ -48,7 +52,7 @@ export function createReferenceLlmKernels(): LlmKernels {
       checkCols('embed', o, w.cols);
       for (let i = 0; i < tokens.length; i++) {
         const t = tokens[i]!;
-        if (!(t >= 0 && t < w.rows)) throw new KilnError('E_INPUT_INVALID', `token id ${t} is outside the vocabulary (${w.rows} tokens)`);
+        checkToken(t, w.rows);
         const row = o.data.subarray(i * w.cols, (i + 1) * w.cols);
         w.row(t, row);
         if (scale !== 1) for (let c = 0; c < w.cols; c++) row[c] = row[c]! * scale;
@@ -58,11 +62,10 @@ export function createReferenceLlmKernels(): LlmKernels {
     norm({ kind, x, weight, bias, eps, out, n }) {
       const xa = asAct(x, n, 'norm');
       const oa = asAct(out, n, 'norm out');
-      const w = asWeight(weight).vector();
-      const b = bias ? asWeight(bias).vector() : undefined;
+      const w = vector(weight, 'norm weight');
       const g = w.length;
-      checkCols('norm out', oa, xa.cols);
-      if (xa.cols % g !== 0) throw new KilnError('E_SHAPE_MISMATCH', `norm: ${xa.cols} columns are not groups of ${g} (weight '${weight.name}')`);
+      const b = bias ? vector(bias, 'norm bias', g) : undefined;
+      checkNorm(xa, oa, g, weight.name);
       for (let at = 0; at < n * xa.cols; at += g) {
         let mean = 0;
         if (kind === 'layer') {
@@ -80,9 +83,8 @@ export function createReferenceLlmKernels(): LlmKernels {
       const wr = asWeight(w);
       const xa = asAct(x, n, `matmul ${w.name}`);
       const oa = asAct(out, n, `matmul ${w.name} out`);
-      checkCols(`matmul ${w.name} input`, xa, wr.cols);
-      checkCols(`matmul ${w.name} output`, oa, wr.rows);
-      const b = bias ? asWeight(bias).vector() : undefined;
+      checkMatmul(wr, xa, oa);
+      const b = bias ? vector(bias, `matmul ${w.name} bias`, wr.rows) : undefined;
       const row = rowBuf(wr.cols);
       const { cols, rows } = wr;
       for (let r = 0; r < rows; r++) {
@@ -101,11 +103,10 @@ export function createReferenceLlmKernels(): LlmKernels {
 
     rope(a: { x: LlmActivation; n: number; pos: number; heads: number; headDim: number } & RopeParams) {
       const xa = asAct(a.x, a.n, 'rope');
-      if (xa.cols !== a.heads * a.headDim || a.dims > a.headDim || a.dims % 2 !== 0) {
-        throw new KilnError('E_SHAPE_MISMATCH', `rope: ${a.heads} heads of ${a.headDim} (rotating ${a.dims}) do not fit ${xa.cols} columns`);
-      }
-      const factors = a.freqFactors ? asWeight(a.freqFactors).vector() : undefined;
-      if (factors && factors.length < a.dims / 2) throw new KilnError('E_SHAPE_MISMATCH', `rope: ${factors.length} frequency factors for ${a.dims / 2} pairs ('${a.freqFactors!.name}')`);
+      const fw = a.freqFactors ? asWeight(a.freqFactors) : undefined;
+      if (fw) checkVector('rope frequency factors', fw);
+      checkRope(a, xa, fw && { name: fw.name, count: fw.cols });
+      const factors = fw?.vector();
       const cs = new Float64Array(a.dims);
       for (let i = 0; i < a.n; i++) {
         ropeAngles(a, a.pos + i, factors, cs);
@@ -119,8 +120,7 @@ export function createReferenceLlmKernels(): LlmKernels {
       const x = asAct(a, n, 'add');
       const y = asAct(b, n, 'add');
       const o = asAct(out, n, 'add out');
-      checkCols('add', y, x.cols);
-      checkCols('add out', o, x.cols);
+      checkEltwise('add', x, y, o);
       for (let i = 0; i < n * x.cols; i++) o.data[i] = x.data[i]! + y.data[i]!;
     },
 
@@ -128,8 +128,7 @@ export function createReferenceLlmKernels(): LlmKernels {
       const g = asAct(gate, n, 'gated');
       const u = asAct(up, n, 'gated');
       const o = asAct(out, n, 'gated out');
-      checkCols('gated up', u, g.cols);
-      checkCols('gated out', o, g.cols);
+      checkEltwise('gated', g, u, o);
       for (let i = 0; i < n * g.cols; i++) {
         const v = g.data[i]!;
         const a = act === 'silu' ? v / (1 + Math.exp(-v)) : 0.5 * v * (1 + Math.tanh(GELU_C * v * (1 + 0.044715 * v * v)));
@@ -140,17 +139,19 @@ export function createReferenceLlmKernels(): LlmKernels {
     copyRows({ src, srcRow, dst, dstRow, n }) {
       const s = asAct(src, srcRow + n, 'copyRows');
       const d = asAct(dst, dstRow + n, 'copyRows');
-      checkCols('copyRows', d, s.cols);
+      checkCopyRows(s, srcRow, d, dstRow);
       d.data.set(s.data.subarray(srcRow * s.cols, (srcRow + n) * s.cols), dstRow * d.cols);
     },
 
     async read(x, row, n) {
       const a = asAct(x, row + n, 'read');
+      checkRow('read', row);
       return a.data.slice(row * a.cols, (row + n) * a.cols);
     },
 
     async argmax(x, row, n) {
       const a = asAct(x, row + n, 'argmax');
+      checkRow('argmax', row);
       const out = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         const at = (row + i) * a.cols;

@@ -5,8 +5,10 @@
  * types the shaders decode (llm-dequant.wgsl) and their shader defines are listed here.
  */
 import { KilnError } from '../../engine/errors.js';
-import { DTYPES, type DType } from '../../engine/ir/dtype.js';
-import type { KvType, LlmActivation, LlmKvCache, LlmKvCacheDesc, LlmWeight } from '../../engine/llm-kernels.js';
+import type { DType } from '../../engine/ir/dtype.js';
+import { checkWeightBytes, ownActivation, ownCache, ownWeight, weightRowBytes } from '../../engine/llm-checks.js';
+import type { LlmActivation, LlmKvCache, LlmKvCacheDesc, LlmWeight } from '../../engine/llm-kernels.js';
+import { KvCacheBase } from '../../engine/llm-kv-cache.js';
 import type { Region } from '../buffer-pool.js';
 
 /** Weight type → the llm-dequant.wgsl define that decodes it. */
@@ -38,14 +40,8 @@ export class GpuWeight implements LlmWeight {
       throw new KilnError('E_TYPE_UNSUPPORTED', `weight '${name}' has type ${type}, which the WebGPU LLM kernels do not decode (they take ${GPU_WEIGHT_TYPES.join(', ')})`, { tensor: name, type });
     }
     this.define = define;
-    const info = DTYPES[type];
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1 || cols % info.blockSize !== 0) {
-      throw new KilnError('E_SHAPE_MISMATCH', `weight '${name}': ${rows} × ${cols} is not a valid ${type} matrix (rows of whole ${info.blockSize}-value blocks)`, { tensor: name });
-    }
-    this.rowBytes = (cols / info.blockSize) * info.bytesPerBlock;
-    if (dataBytes !== rows * this.rowBytes) {
-      throw new KilnError('E_SHAPE_MISMATCH', `weight '${name}': ${rows} × ${cols} ${type} needs ${rows * this.rowBytes} bytes, got ${dataBytes}`, { tensor: name });
-    }
+    this.rowBytes = weightRowBytes(name, type, rows, cols);
+    checkWeightBytes(name, type, rows, cols, dataBytes);
   }
 
   get bytes(): number {
@@ -69,43 +65,18 @@ export class GpuActivation implements LlmActivation {
   }
 }
 
-export class GpuKvCache implements LlmKvCache {
-  readonly layers: number;
-  readonly contextSize: number;
-  readonly kvHeads: number;
-  readonly headDim: number;
-  readonly type: KvType;
+export class GpuKvCache extends KvCacheBase {
   constructor(d: LlmKvCacheDesc, readonly k: Region[], readonly v: Region[]) {
-    this.layers = d.layers;
-    this.contextSize = d.contextSize;
-    this.kvHeads = d.kvHeads;
-    this.headDim = d.headDim;
-    this.type = d.type;
-  }
-  get bytes(): number {
-    return kvLayerBytes(this) * 2 * this.layers;
+    super(d);
   }
 }
-
-export const kvLayerBytes = (d: LlmKvCacheDesc): number => d.contextSize * d.kvHeads * d.headDim * (d.type === 'f16' ? 2 : 4);
 
 export function asWeight(h: LlmWeight): GpuWeight {
-  if (!(h instanceof GpuWeight)) throw new KilnError('E_INPUT_INVALID', `weight '${h.name}' belongs to another backend`);
-  if (h.parts.length === 0) throw new KilnError('E_INPUT_INVALID', `weight '${h.name}' was freed`);
-  return h;
+  const w = ownWeight(h, GpuWeight);
+  if (w.parts.length === 0) throw new KilnError('E_INPUT_INVALID', `weight '${h.name}' was freed`);
+  return w;
 }
 
-export function asAct(h: LlmActivation, n: number, what: string): GpuActivation {
-  if (!(h instanceof GpuActivation)) throw new KilnError('E_INPUT_INVALID', `${what}: activation belongs to another backend`);
-  if (!Number.isInteger(n) || n < 0 || n > h.rows) throw new KilnError('E_INPUT_INVALID', `${what}: ${n} rows asked of an activation of ${h.rows}`);
-  return h;
-}
+export const asAct = (h: LlmActivation, n: number, what: string): GpuActivation => ownActivation(h, GpuActivation, n, what);
 
-export function asCache(h: LlmKvCache): GpuKvCache {
-  if (!(h instanceof GpuKvCache)) throw new KilnError('E_INPUT_INVALID', 'KV cache belongs to another backend');
-  return h;
-}
-
-export function checkCols(what: string, a: { cols: number }, want: number): void {
-  if (a.cols !== want) throw new KilnError('E_SHAPE_MISMATCH', `${what}: ${a.cols} columns, expected ${want}`);
-}
+export const asCache = (h: LlmKvCache): GpuKvCache => ownCache(h, GpuKvCache);

@@ -13,11 +13,13 @@
  *   Greedy decoding reads back 4 bytes a token (argmax runs on the GPU).
  */
 import { KilnError } from '../../engine/errors.js';
+import { checkActivationSize, checkKvCache } from '../../engine/llm-checks.js';
 import type { KvType, LlmActivation, LlmKernels, LlmKvCache, LlmKvCacheDesc, LlmWeight } from '../../engine/llm-kernels.js';
 import type { Region } from '../buffer-pool.js';
 import type { GpuRuntime } from '../runtime.js';
 import { LlmGpu, type LlmGpuOptions } from './gpu.js';
-import { GPU_WEIGHT_TYPES, GpuActivation, GpuKvCache, GpuWeight, kvLayerBytes } from './handles.js';
+import { kvLayerBytes } from '../../engine/llm-kv-cache.js';
+import { GPU_WEIGHT_TYPES, GpuActivation, GpuKvCache, GpuWeight } from './handles.js';
 import { LlmOps } from './ops.js';
 
 export type { LlmGpuOptions } from './gpu.js';
@@ -101,17 +103,13 @@ export function createWebGpuLlmKernels(rt: GpuRuntime, opts: LlmGpuOptions = {})
 
     activation(rows, cols) {
       rt.ctx.check();
-      if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) throw new KilnError('E_INPUT_INVALID', `activation of ${rows} × ${cols} is not a valid size`);
+      checkActivationSize(rows, cols);
       return track(new GpuActivation(rows, cols, alloc(rows * cols * 4, `an activation of ${rows} × ${cols}`)));
     },
 
     kvCache(d: LlmKvCacheDesc) {
       rt.ctx.check();
-      const per = d.contextSize * d.kvHeads * d.headDim;
-      if (!Number.isSafeInteger(per) || per < 1 || !Number.isInteger(d.layers) || d.layers < 1) {
-        throw new KilnError('E_INPUT_INVALID', `KV cache of ${d.layers} layers × ${d.contextSize} positions × ${d.kvHeads} × ${d.headDim} is not a valid size`);
-      }
-      if (d.type !== 'f32' && d.type !== 'f16') throw new KilnError('E_TYPE_UNSUPPORTED', `KV cache type ${String(d.type)}`);
+      checkKvCache(d);
       if (d.type === 'f16' && (d.kvHeads * d.headDim) % 2 !== 0) throw new KilnError('E_INPUT_INVALID', `an f16 KV cache needs an even row width, not ${d.kvHeads} × ${d.headDim}`);
       const bytes = kvLayerBytes(d);
       const k: Region[] = [];

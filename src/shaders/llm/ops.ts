@@ -1,15 +1,20 @@
 /**
  * The LLM ops as WebGPU dispatches (LlmKernels' contract: src/engine/llm-kernels.ts). Each op checks its
- * arguments as the reference does (a KilnError names what is wrong), then records one or two dispatches
+ * arguments with the checks every backend shares (src/engine/llm-checks.ts; a KilnError names what is
+ * wrong) and the WebGPU kernels' own limits, then records one or two dispatches
  * into the runtime's batch; nothing is submitted until `read` or `argmax`. Matmuls take a matrix-vector
  * kernel for a few token rows (decode) and a tiled one for more (prefill), one dispatch per weight part.
  */
 import { KilnError } from '../../engine/errors.js';
-import type { LlmActivation, LlmKvCache, LlmWeight, RopeParams } from '../../engine/llm-kernels.js';
+import {
+  attentionOperands, checkCopyRows, checkCols, checkEltwise, checkMatmul, checkNorm, checkRope, checkRow, checkToken, checkVector,
+} from '../../engine/llm-checks.js';
+import type { LlmActivation, LlmAttentionArgs, LlmWeight, RopeParams } from '../../engine/llm-kernels.js';
+import { ropeKey } from '../../engine/llm-rope.js';
 import type { Region } from '../buffer-pool.js';
 import { LlmGpu, UniformWriter } from './gpu.js';
-import { asAct, asCache, asWeight, checkCols, GpuActivation, type GpuWeight } from './handles.js';
-import { ropeKey, ropeTable } from './rope-table.js';
+import { asAct, asCache, asWeight, GpuActivation, type GpuWeight } from './handles.js';
+import { ropeTable } from './rope-table.js';
 
 const bind = LlmGpu.bind;
 const MAX_HEAD_DIM = 512;
@@ -23,12 +28,6 @@ const SERIAL_HEAD_DIM = 64;
  */
 export function threadsPerRow(cols: number): number {
   return cols < 512 ? 1 : cols < 2048 ? 4 : cols < 8192 ? 16 : 64;
-}
-
-export interface AttentionArgs {
-  q: LlmActivation; k: LlmActivation; v: LlmActivation; cache: LlmKvCache; layer: number;
-  n: number; pos: number; heads: number; kvHeads: number; headDim: number;
-  scale: number; softcap?: number; window?: number; out: LlmActivation;
 }
 
 export class LlmOps {
@@ -45,7 +44,7 @@ export class LlmOps {
     const byPart = new Map<number, number[]>();
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      if (!(Number.isInteger(t) && t >= 0 && t < w.rows)) throw new KilnError('E_INPUT_INVALID', `token id ${t} is outside the vocabulary (${w.rows} tokens)`);
+      checkToken(t, w.rows);
       const at = w.locate(t);
       let l = byPart.get(at.index);
       if (!l) byPart.set(at.index, (l = []));
@@ -66,10 +65,8 @@ export class LlmOps {
     const xa = asAct(x, n, 'norm');
     const oa = asAct(out, n, 'norm out');
     const w = this.vector(weight, 'norm weight');
-    const b = bias ? this.vector(bias, 'norm bias') : undefined;
-    checkCols('norm out', oa, xa.cols);
-    if (xa.cols % w.cols !== 0) throw new KilnError('E_SHAPE_MISMATCH', `norm: ${xa.cols} columns are not groups of ${w.cols} (weight '${weight.name}')`);
-    if (b) checkCols(`norm bias '${b.name}'`, b, w.cols);
+    const b = bias ? this.vector(bias, 'norm bias', w.cols) : undefined;
+    checkNorm(xa, oa, w.cols, weight.name);
     if (n === 0) return;
     const groups = (n * xa.cols) / w.cols;
     const grid = this.g.grid(groups);
@@ -83,11 +80,8 @@ export class LlmOps {
     const w = asWeight(weight);
     const xa = asAct(x, n, `matmul ${w.name}`);
     const oa = asAct(out, n, `matmul ${w.name} out`);
-    checkCols(`matmul ${w.name} input`, xa, w.cols);
-    checkCols(`matmul ${w.name} output`, oa, w.rows);
-    const b = bias ? this.vector(bias, `matmul ${w.name} bias`) : undefined;
-    if (b) checkCols(`matmul ${w.name} bias`, b, w.rows);
-    if (xa === oa) throw new KilnError('E_INPUT_INVALID', `matmul ${w.name}: the input and the output are the same activation`);
+    checkMatmul(w, xa, oa);
+    const b = bias ? this.vector(bias, `matmul ${w.name} bias`, w.rows) : undefined;
     if (n === 0) return;
     const tiled = n >= this.g.tiledFrom;
     const tpr = this.g.threadsPerRow ?? threadsPerRow(w.cols);
@@ -105,15 +99,12 @@ export class LlmOps {
 
   ropeOp(a: { x: LlmActivation; n: number; pos: number; heads: number; headDim: number } & RopeParams): void {
     const xa = asAct(a.x, a.n, 'rope');
-    if (xa.cols !== a.heads * a.headDim || a.dims > a.headDim || a.dims % 2 !== 0) {
-      throw new KilnError('E_SHAPE_MISMATCH', `rope: ${a.heads} heads of ${a.headDim} (rotating ${a.dims}) do not fit ${xa.cols} columns`);
-    }
+    const f = a.freqFactors ? this.vector(a.freqFactors, 'rope frequency factors') : undefined;
+    checkRope(a, xa, f && { name: f.name, count: f.cols });
     let factors: Float32Array | undefined;
     let factorsId = 0;
-    if (a.freqFactors) {
-      const f = this.vector(a.freqFactors, 'rope frequency factors');
+    if (f) {
       if (!f.host) throw new KilnError('E_INPUT_INVALID', `rope: frequency factors '${f.name}' are too large to keep on the host`);
-      if (f.cols < a.dims / 2) throw new KilnError('E_SHAPE_MISMATCH', `rope: ${f.cols} frequency factors for ${a.dims / 2} pairs ('${f.name}')`);
       factors = f.host;
       factorsId = this.idOf(f);
     }
@@ -135,24 +126,10 @@ export class LlmOps {
     this.g.dispatch('llm-rope', { NEOX: a.mode === 'neox' }, u, [bind(xa.region, xa.bytes), bind(this.rope.region)], grid.groups);
   }
 
-  attention(a: AttentionArgs): void {
-    const c = asCache(a.cache);
-    const q = asAct(a.q, a.n, 'attention q');
-    const k = asAct(a.k, a.n, 'attention k');
-    const v = asAct(a.v, a.n, 'attention v');
-    const out = asAct(a.out, a.n, 'attention out');
+  attention(a: LlmAttentionArgs): void {
+    const { c, q, k, v, out } = attentionOperands(a, asAct, asCache);
     const { heads, kvHeads, headDim, n, pos } = a;
     const kvw = kvHeads * headDim;
-    if (kvHeads !== c.kvHeads || headDim !== c.headDim || heads % kvHeads !== 0) {
-      throw new KilnError('E_INPUT_INVALID', `attention: ${heads} heads over ${kvHeads} KV heads of ${headDim} do not fit a cache of ${c.kvHeads} × ${c.headDim}`);
-    }
-    if (q.cols !== heads * headDim || out.cols !== heads * headDim || k.cols !== kvw || v.cols !== kvw) {
-      throw new KilnError('E_SHAPE_MISMATCH', `attention: q/out need ${heads * headDim} columns and k/v ${kvw}`);
-    }
-    if (!(Number.isInteger(a.layer) && a.layer >= 0 && a.layer < c.layers)) throw new KilnError('E_INPUT_INVALID', `attention: layer ${a.layer} of a ${c.layers}-layer cache`);
-    if (!Number.isInteger(pos) || pos < 0 || pos + n > c.contextSize) {
-      throw new KilnError('E_INPUT_INVALID', `attention: positions ${pos}…${pos + n - 1} are past the KV cache (${c.contextSize} positions)`);
-    }
     if (headDim > MAX_HEAD_DIM) throw new KilnError('E_TYPE_UNSUPPORTED', `attention: head dim ${headDim} is over the WebGPU kernel's ${MAX_HEAD_DIM}`);
     if (new Set([q, k, v, out]).size !== 4) throw new KilnError('E_INPUT_INVALID', 'attention: q, k, v and out must be distinct activations');
     if (n === 0) return;
@@ -172,12 +149,11 @@ export class LlmOps {
   }
 
   /** add (out = a + b) and gated (out = act(a) · b) over n rows, binding aliases once. */
-  eltwise(op: 'ADD' | 'SILU' | 'GELU', a: LlmActivation, b: LlmActivation, out: LlmActivation, n: number, what: string): void {
+  eltwise(op: 'ADD' | 'SILU' | 'GELU', a: LlmActivation, b: LlmActivation, out: LlmActivation, n: number, what: 'add' | 'gated'): void {
     let x = asAct(a, n, what);
     let y = asAct(b, n, what);
     const o = asAct(out, n, `${what} out`);
-    checkCols(`${what} ${op === 'ADD' ? 'b' : 'up'}`, y, x.cols);
-    checkCols(`${what} out`, o, x.cols);
+    checkEltwise(what, x, y, o);
     if (n === 0) return;
     if (op === 'ADD' && o === y && o !== x) [x, y] = [y, x];
     const defines = { [op]: true, B_IS_A: x === y, Y_IS_A: o === x, Y_IS_B: o === y && o !== x };
@@ -188,8 +164,7 @@ export class LlmOps {
   copyRows(src: LlmActivation, srcRow: number, dst: LlmActivation, dstRow: number, n: number): void {
     const s = asAct(src, srcRow + n, 'copyRows');
     const d = asAct(dst, dstRow + n, 'copyRows');
-    checkCols('copyRows', d, s.cols);
-    if (!(Number.isInteger(srcRow) && srcRow >= 0 && Number.isInteger(dstRow) && dstRow >= 0)) throw new KilnError('E_INPUT_INVALID', `copyRows: rows ${srcRow} → ${dstRow}`);
+    checkCopyRows(s, srcRow, d, dstRow);
     if (n === 0) return;
     const count = n * s.cols;
     if (s !== d) {
@@ -206,7 +181,7 @@ export class LlmOps {
 
   async read(x: LlmActivation, row: number, n: number): Promise<Float32Array> {
     const a = asAct(x, row + n, 'read');
-    if (!(Number.isInteger(row) && row >= 0)) throw new KilnError('E_INPUT_INVALID', `read: row ${row}`);
+    checkRow('read', row);
     const bytes = n * a.cols * 4;
     if (bytes === 0) return new Float32Array(0);
     return new Float32Array(await this.g.rt.read(bind(a.region, bytes, row * a.cols * 4), bytes));
@@ -214,7 +189,7 @@ export class LlmOps {
 
   async argmax(x: LlmActivation, row: number, n: number): Promise<Int32Array> {
     const a = asAct(x, row + n, 'argmax');
-    if (!(Number.isInteger(row) && row >= 0)) throw new KilnError('E_INPUT_INVALID', `argmax: row ${row}`);
+    checkRow('argmax', row);
     if (n === 0) return new Int32Array(0);
     const out = this.g.pool.alloc(4 * n);
     try {
@@ -238,9 +213,9 @@ export class LlmOps {
     this.g.dispatch('llm-eltwise', defines, u, bindings, grid.groups);
   }
 
-  private vector(h: LlmWeight, what: string): GpuWeight {
+  private vector(h: LlmWeight, what: string, len?: number): GpuWeight {
     const w = asWeight(h);
-    if (w.rows !== 1 || w.type !== 'float32') throw new KilnError('E_INPUT_INVALID', `${what} '${w.name}' must be a float32 vector, not ${w.type} ${w.rows} × ${w.cols}`);
+    checkVector(what, w, len);
     return w;
   }
 

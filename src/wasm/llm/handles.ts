@@ -5,8 +5,10 @@
  * block, layer l's keys at k + l·layerBytes and values at v + l·layerBytes.
  */
 import { KilnError } from '../../engine/errors.js';
-import { DTYPES, type DType } from '../../engine/ir/dtype.js';
-import type { KvType, LlmActivation, LlmKvCache, LlmKvCacheDesc, LlmWeight } from '../../engine/llm-kernels.js';
+import type { DType } from '../../engine/ir/dtype.js';
+import { checkKvCache, ownActivation, ownCache, ownWeight, weightRowBytes } from '../../engine/llm-checks.js';
+import type { LlmActivation, LlmKvCache, LlmKvCacheDesc, LlmWeight } from '../../engine/llm-kernels.js';
+import { KvCacheBase, kvLayerBytes } from '../../engine/llm-kv-cache.js';
 
 /** Weight type → code in src/wasm/kernels/llm.h. */
 export const LT: Partial<Record<DType, number>> = {
@@ -31,11 +33,7 @@ export function weightBytes(type: DType, rows: number, cols: number, name = 'wei
   if (LT[type] === undefined) {
     throw new KilnError('E_TYPE_UNSUPPORTED', `weight '${name}' has type ${type}, which the wasm LLM kernels do not take (they take ${WASM_LLM_WEIGHT_TYPES.join(', ')})`, { tensor: name, type });
   }
-  const info = DTYPES[type];
-  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1 || cols % info.blockSize !== 0) {
-    throw new KilnError('E_SHAPE_MISMATCH', `weight '${name}': ${rows} × ${cols} is not a valid ${type} matrix (rows of whole ${info.blockSize}-value blocks)`, { tensor: name });
-  }
-  return rows * (cols / info.blockSize) * info.bytesPerBlock;
+  return rows * weightRowBytes(name, type, rows, cols);
 }
 
 export class WasmActivation implements LlmActivation {
@@ -47,24 +45,9 @@ export class WasmActivation implements LlmActivation {
   }
 }
 
-export class WasmKvCache implements LlmKvCache {
-  readonly layers: number;
-  readonly contextSize: number;
-  readonly kvHeads: number;
-  readonly headDim: number;
-  readonly type: KvType;
-  /** Bytes of one layer's keys (or values). */
-  readonly layerBytes: number;
+export class WasmKvCache extends KvCacheBase {
   constructor(d: LlmKvCacheDesc, readonly ptr: number) {
-    this.layers = d.layers;
-    this.contextSize = d.contextSize;
-    this.kvHeads = d.kvHeads;
-    this.headDim = d.headDim;
-    this.type = d.type;
-    this.layerBytes = d.contextSize * d.kvHeads * d.headDim * (d.type === 'f16' ? 2 : 4);
-  }
-  get bytes(): number {
-    return 2 * this.layers * this.layerBytes;
+    super(d);
   }
   keys(layer: number): number {
     return this.ptr + 2 * layer * this.layerBytes;
@@ -76,29 +59,12 @@ export class WasmKvCache implements LlmKvCache {
 
 /** The size of a KV cache, or a KilnError when it is not a valid one. */
 export function kvBytes(d: LlmKvCacheDesc): number {
-  const per = d.contextSize * d.kvHeads * d.headDim;
-  if (!Number.isSafeInteger(per) || per < 1 || !Number.isInteger(d.layers) || d.layers < 1 || (d.type !== 'f32' && d.type !== 'f16')) {
-    throw new KilnError('E_INPUT_INVALID', `KV cache of ${d.layers} layers × ${d.contextSize} positions × ${d.kvHeads} × ${d.headDim} (${d.type}) is not a valid size`);
-  }
-  return 2 * d.layers * per * (d.type === 'f16' ? 2 : 4);
+  checkKvCache(d);
+  return 2 * d.layers * kvLayerBytes(d);
 }
 
-export function asWeight(h: LlmWeight): WasmWeight {
-  if (!(h instanceof WasmWeight)) throw new KilnError('E_INPUT_INVALID', `weight '${h.name}' belongs to another backend`);
-  return h;
-}
+export const asWeight = (h: LlmWeight): WasmWeight => ownWeight(h, WasmWeight);
 
-export function asAct(h: LlmActivation, n: number, what: string): WasmActivation {
-  if (!(h instanceof WasmActivation)) throw new KilnError('E_INPUT_INVALID', `${what}: activation belongs to another backend`);
-  if (!Number.isInteger(n) || n < 0 || n > h.rows) throw new KilnError('E_INPUT_INVALID', `${what}: ${n} rows asked of an activation of ${h.rows}`);
-  return h;
-}
+export const asAct = (h: LlmActivation, n: number, what: string): WasmActivation => ownActivation(h, WasmActivation, n, what);
 
-export function asCache(h: LlmKvCache): WasmKvCache {
-  if (!(h instanceof WasmKvCache)) throw new KilnError('E_INPUT_INVALID', 'KV cache belongs to another backend');
-  return h;
-}
-
-export function checkCols(what: string, a: { cols: number }, want: number): void {
-  if (a.cols !== want) throw new KilnError('E_SHAPE_MISMATCH', `${what}: ${a.cols} columns, expected ${want}`);
-}
+export const asCache = (h: LlmKvCache): WasmKvCache => ownCache(h, WasmKvCache);

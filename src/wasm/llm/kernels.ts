@@ -10,12 +10,17 @@
  */
 import { KilnError } from '../../engine/errors.js';
 import { DTYPES } from '../../engine/ir/dtype.js';
+import {
+  attentionOperands, checkActivationSize, checkCopyRows, checkCols, checkEltwise, checkMatmul, checkNorm, checkRope, checkRow, checkToken, checkVector,
+  checkWeightBytes,
+} from '../../engine/llm-checks.js';
 import type { LlmActivation, LlmKernels, LlmKvCache, LlmWeight, RopeParams } from '../../engine/llm-kernels.js';
+import { ropeKey } from '../../engine/llm-rope.js';
 import { dequantizerFor } from '../../engine/quant/index.js';
 import type { Runtime } from '../runtime.js';
 import { Buffers } from './buffers.js';
 import {
-  asAct, asCache, asWeight, checkCols, kvBytes, WASM_LLM_WEIGHT_TYPES, WasmActivation, WasmKvCache, WasmWeight, weightBytes,
+  asAct, asCache, asWeight, kvBytes, WASM_LLM_WEIGHT_TYPES, WasmActivation, WasmKvCache, WasmWeight, weightBytes,
 } from './handles.js';
 import { LlmMatmul } from './matmul.js';
 import { ropeTable } from './rope.js';
@@ -48,7 +53,7 @@ export function createWasmLlmKernels(rt: Runtime): WasmLlmKernels {
   const vecPtr = (w: LlmWeight | undefined, len: number, what: string): number => {
     if (!w) return 0;
     const v = asWeight(w);
-    if (v.type !== 'float32' || v.rows !== 1 || v.cols !== len) throw new KilnError('E_SHAPE_MISMATCH', `${what}: '${v.name}' must be a float32 vector of ${len} values`);
+    checkVector(what, v, len);
     return v.ptr;
   };
   const written = (...acts: WasmActivation[]) => { for (const a of acts) a.version++; };
@@ -60,15 +65,13 @@ export function createWasmLlmKernels(rt: Runtime): WasmLlmKernels {
 
     weight(d) {
       const bytes = weightBytes(d.type, d.rows, d.cols, d.name);
-      if (d.data.byteLength !== bytes) {
-        throw new KilnError('E_SHAPE_MISMATCH', `weight '${d.name}': ${d.rows} × ${d.cols} ${d.type} needs ${bytes} bytes, got ${d.data.byteLength}`, { tensor: d.name });
-      }
+      checkWeightBytes(d.name, d.type, d.rows, d.cols, d.data.byteLength);
       const ptr = rt.heap.alloc(bytes);
       rt.u8.set(d.data, ptr);
       return track(new WasmWeight(d.name, d.type, d.rows, d.cols, ptr));
     },
     activation(rows, cols) {
-      if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) throw new KilnError('E_INPUT_INVALID', `activation of ${rows} × ${cols} is not a valid size`);
+      checkActivationSize(rows, cols);
       return track(new WasmActivation(rows, cols, rt.heap.alloc(rows * cols * 4)));
     },
     kvCache(d) {
@@ -91,7 +94,7 @@ export function createWasmLlmKernels(rt: Runtime): WasmLlmKernels {
       const dec = dequantizerFor(w.type)!;
       for (let i = 0; i < tokens.length; i++) {
         const t = tokens[i]!;
-        if (!(t >= 0 && t < w.rows)) throw new KilnError('E_INPUT_INVALID', `token id ${t} is outside the vocabulary (${w.rows} tokens)`);
+        checkToken(t, w.rows);
         const dst = rt.f32.subarray((o.ptr >> 2) + i * w.cols, (o.ptr >> 2) + (i + 1) * w.cols);
         dec(rt.u8.subarray(w.ptr + t * rowBytes, w.ptr + (t + 1) * rowBytes), w.cols / blockSize, dst);
         if (scale !== 1) for (let c = 0; c < w.cols; c++) dst[c] = dst[c]! * scale;
@@ -104,10 +107,9 @@ export function createWasmLlmKernels(rt: Runtime): WasmLlmKernels {
       const oa = asAct(out, n, 'norm out');
       const w = asWeight(weight);
       const g = w.cols;
-      checkCols('norm out', oa, xa.cols);
-      if (xa.cols % g !== 0) throw new KilnError('E_SHAPE_MISMATCH', `norm: ${xa.cols} columns are not groups of ${g} (weight '${weight.name}')`);
       const wp = vecPtr(w, g, 'norm weight');
       const bp = vecPtr(bias, g, 'norm bias');
+      checkNorm(xa, oa, g, weight.name);
       const groups = (n * xa.cols) / g;
       rt.par('llm_norm', [kind === 'rms' ? 0 : 1, xa.ptr, wp, bp, eps, oa.ptr, groups, g], n * xa.cols >= SMALL ? n * xa.cols : 0);
       written(oa);
@@ -117,22 +119,18 @@ export function createWasmLlmKernels(rt: Runtime): WasmLlmKernels {
       const wr = asWeight(w);
       const xa = asAct(x, n, `matmul ${w.name}`);
       const oa = asAct(out, n, `matmul ${w.name} out`);
-      checkCols(`matmul ${w.name} input`, xa, wr.cols);
-      checkCols(`matmul ${w.name} output`, oa, wr.rows);
-      if (xa === oa) throw new KilnError('E_INPUT_INVALID', `matmul ${w.name}: input and output are the same activation`);
+      checkMatmul(wr, xa, oa);
       mm.run(wr, xa, oa, n, vecPtr(bias, wr.rows, `matmul ${w.name} bias`), !!accumulate);
       written(oa);
     },
 
     rope(a: { x: LlmActivation; n: number; pos: number; heads: number; headDim: number } & RopeParams) {
       const xa = asAct(a.x, a.n, 'rope');
-      if (xa.cols !== a.heads * a.headDim || a.dims > a.headDim || a.dims % 2 !== 0) {
-        throw new KilnError('E_SHAPE_MISMATCH', `rope: ${a.heads} heads of ${a.headDim} (rotating ${a.dims}) do not fit ${xa.cols} columns`);
-      }
-      if (a.n === 0 || a.dims === 0) return;
       const fw = a.freqFactors ? asWeight(a.freqFactors) : undefined;
-      if (fw && (fw.type !== 'float32' || fw.cols < a.dims / 2)) throw new KilnError('E_SHAPE_MISMATCH', `rope: ${fw.cols} frequency factors for ${a.dims / 2} pairs ('${fw.name}')`);
-      const key = `${a.pos}/${a.n}/${a.mode}/${a.dims}/${a.freqBase}/${a.freqScale}/${a.extFactor}/${a.attnFactor}/${a.betaFast}/${a.betaSlow}/${a.origContext}/${fw?.ptr ?? 0}`;
+      if (fw) checkVector('rope frequency factors', fw);
+      checkRope(a, xa, fw && { name: fw.name, count: fw.cols });
+      if (a.n === 0 || a.dims === 0) return;
+      const key = ropeKey(a, a.pos, a.n, fw?.ptr ?? 0);
       const bytes = a.n * a.dims * 4;
       const ptr = bufs.get('rope', bytes);
       if (ropeCache.key !== key || ropeCache.ptr !== ptr) {
@@ -146,23 +144,9 @@ export function createWasmLlmKernels(rt: Runtime): WasmLlmKernels {
     },
 
     attention(a) {
-      const c = asCache(a.cache);
-      const q = asAct(a.q, a.n, 'attention q');
-      const kk = asAct(a.k, a.n, 'attention k');
-      const v = asAct(a.v, a.n, 'attention v');
-      const out = asAct(a.out, a.n, 'attention out');
+      const { c, q, k: kk, v, out } = attentionOperands(a, asAct, asCache);
       const { heads, kvHeads, headDim, n, pos } = a;
       const kvw = kvHeads * headDim;
-      if (kvHeads !== c.kvHeads || headDim !== c.headDim || heads % kvHeads !== 0) {
-        throw new KilnError('E_INPUT_INVALID', `attention: ${heads} heads over ${kvHeads} KV heads of ${headDim} do not fit a cache of ${c.kvHeads} × ${c.headDim}`);
-      }
-      if (q.cols !== heads * headDim || out.cols !== heads * headDim || kk.cols !== kvw || v.cols !== kvw) {
-        throw new KilnError('E_SHAPE_MISMATCH', `attention: q/out need ${heads * headDim} columns and k/v ${kvw}`);
-      }
-      if (!(Number.isInteger(a.layer) && a.layer >= 0 && a.layer < c.layers)) throw new KilnError('E_INPUT_INVALID', `attention: layer ${a.layer} of a ${c.layers}-layer cache`);
-      if (!Number.isInteger(pos) || pos < 0 || pos + n > c.contextSize) {
-        throw new KilnError('E_INPUT_INVALID', `attention: positions ${pos}…${pos + n - 1} are past the KV cache (${c.contextSize} positions)`);
-      }
       if (out === q || out === kk || out === v) throw new KilnError('E_INPUT_INVALID', 'attention: out must be its own activation');
       if (n === 0) return;
       const f16 = c.type === 'f16' ? 1 : 0;
@@ -188,8 +172,7 @@ export function createWasmLlmKernels(rt: Runtime): WasmLlmKernels {
       const x = asAct(a, n, 'add');
       const y = asAct(b, n, 'add');
       const o = asAct(out, n, 'add out');
-      checkCols('add', y, x.cols);
-      checkCols('add out', o, x.cols);
+      checkEltwise('add', x, y, o);
       const len = n * x.cols;
       rt.par('llm_add', [x.ptr, y.ptr, o.ptr, len], len >= SMALL ? len : 0);
       written(o);
@@ -199,8 +182,7 @@ export function createWasmLlmKernels(rt: Runtime): WasmLlmKernels {
       const g = asAct(gate, n, 'gated');
       const u = asAct(up, n, 'gated');
       const o = asAct(out, n, 'gated out');
-      checkCols('gated up', u, g.cols);
-      checkCols('gated out', o, g.cols);
+      checkEltwise('gated', g, u, o);
       const len = n * g.cols;
       rt.par('llm_gated', [act === 'silu' ? 0 : 1, g.ptr, u.ptr, o.ptr, len], len >= SMALL / 4 ? len * 4 : 0);
       written(o);
@@ -209,19 +191,21 @@ export function createWasmLlmKernels(rt: Runtime): WasmLlmKernels {
     copyRows({ src, srcRow, dst, dstRow, n }) {
       const s = asAct(src, srcRow + n, 'copyRows');
       const d = asAct(dst, dstRow + n, 'copyRows');
-      checkCols('copyRows', d, s.cols);
+      checkCopyRows(s, srcRow, d, dstRow);
       rt.u8.copyWithin(d.ptr + dstRow * d.cols * 4, s.ptr + srcRow * s.cols * 4, s.ptr + (srcRow + n) * s.cols * 4);
       written(d);
     },
 
     async read(x, row, n) {
       const a = asAct(x, row + n, 'read');
+      checkRow('read', row);
       rt.rest();
       return rt.f32.slice((a.ptr >> 2) + row * a.cols, (a.ptr >> 2) + (row + n) * a.cols);
     },
 
     async argmax(x, row, n) {
       const a = asAct(x, row + n, 'argmax');
+      checkRow('argmax', row);
       rt.rest();
       const f = rt.f32;
       const out = new Int32Array(n);
