@@ -123,6 +123,8 @@ function vector(name: string, n: number, value: (i: number) => number): TensorDe
   };
 }
 
+const K_FALLBACK: Partial<Record<SynthType, SynthType>> = { q4_k: 'q5_0', q5_k: 'q5_0', q6_k: 'q8_0' };
+
 /** Metadata and tensor declarations of a synthetic model. */
 export function synthModel(spec: SynthSpec, type: SynthType, seed = 1): { kv: Map<string, KvValue>; tensors: TensorDecl[] } {
   const a = spec.arch;
@@ -165,7 +167,9 @@ export function synthModel(spec: SynthSpec, type: SynthType, seed = 1): { kv: Ma
   kv.set('tokenizer.ggml.add_space_prefix', { type: 'bool', value: false });
 
   let s = seed * 1000;
-  const m = (name: string, rows: number, cols: number) => matrix(name, rows, cols, type, s++);
+  // Rows that are not whole 256-value super-blocks cannot be K-quants; like llama.cpp's quantizer, such
+  // tensors fall back to a legacy type (Q4_K → Q5_0, Q5_K → Q5_0 here, Q6_K → Q8_0): Qwen2.5-0.5B's 896.
+  const m = (name: string, rows: number, cols: number) => matrix(name, rows, cols, cols % 256 === 0 ? type : K_FALLBACK[type] ?? type, s++);
   const ones = (name: string, len: number) => vector(name, len, () => 1);
   const small = (name: string, len: number) => vector(name, len, (i) => 0.01 * Math.sin(i + s));
   const t: TensorDecl[] = [m('token_embd.weight', n, spec.hidden)];

@@ -49,6 +49,14 @@ export function backendOrder(): string[] {
   return first !== 'auto' && all.includes(first) ? [first, ...all.filter((b) => b !== first)] : all;
 }
 
+/**
+ * The backend order for plan and load. WebGPU on a software adapter (SwiftShader) is passed over for
+ * wasm unless the user picked WebGPU in the switch.
+ */
+export function backendChoice(): { backends: string[]; softwareGpu?: 'allow' } {
+  return { backends: backendOrder(), ...(state.settings.backend === 'webgpu' ? { softwareGpu: 'allow' as const } : {}) };
+}
+
 /** The memory the model may use: the setting, else half of what the device reports (2 GiB if it does not). */
 export function budgetBytes(): number {
   if (state.settings.budgetMiB > 0) return state.settings.budgetMiB * 2 ** 20;

@@ -6,7 +6,7 @@
  * model too big, a full disk, a corrupted stored copy, no chat template, a missing GPU — become notices
  * with what to do next.
  */
-import { $, backendOrder, budgetBytes, button, el, state } from './app.js';
+import { $, backendChoice, backendOrder, budgetBytes, button, el, state } from './app.js';
 import { updateComposer } from './chat.js';
 import { bytes, RateMeter } from './format.js';
 import { codeOf, type LlmModelInfo, type LlmPlan, type StoredModel } from './kiln.js';
@@ -119,7 +119,7 @@ export function describePlan(p: LlmPlan): { text: HTMLElement; fits: boolean; co
 
 /** LLM.plan for a source not stored yet (header only: range requests for a URL). */
 export async function planSource(src: Source): Promise<LlmPlan> {
-  return state.worker.plan(src.kind === 'url' ? src.url : src.file, { budgetBytes: budgetBytes(), backends: backendOrder(), contextSize: state.settings.contextSize || undefined });
+  return state.worker.plan(src.kind === 'url' ? src.url : src.file, { budgetBytes: budgetBytes(), ...backendChoice(), contextSize: state.settings.contextSize || undefined });
 }
 
 /** Stores a model (downloading or copying it, resuming a partial copy) and loads it. */
@@ -178,11 +178,11 @@ async function loadModel(m: { id: string; source: string | File | { stored: stri
   clearNotice('model');
   const bar = progress('Loading the model', ac);
   try {
-    const plan = await state.worker.plan(m.source, { budgetBytes: budgetBytes(), backends: backendOrder(), contextSize: state.settings.contextSize || undefined });
+    const plan = await state.worker.plan(m.source, { budgetBytes: budgetBytes(), ...backendChoice(), contextSize: state.settings.contextSize || undefined });
     const d = describePlan(plan);
     if (d.note) notify('info', 'context-fit', `Context: ${d.note}.`);
     const info = await state.worker.load(m.source, {
-      backends: backendOrder(), contextSize: d.contextSize ?? (state.settings.contextSize || undefined), signal: ac.signal,
+      ...backendChoice(), contextSize: d.contextSize ?? (state.settings.contextSize || undefined), signal: ac.signal,
       onProgress: (p) => {
         $('progress-label').textContent = p.phase === 'verify' ? 'Checking the stored copy (sha-256)' : 'Loading the weights';
         bar.update(p.loaded, p.total);
@@ -248,7 +248,7 @@ export function showModel(): void {
   const verdict = (n: string) => info?.verdicts.find((v) => v.name === n) ?? (info?.fallbacks.find((f) => f.backend === n) && { ok: false });
   sel.replaceChildren(...names.map((n) => {
     const v = n === 'auto' ? undefined : verdict(n);
-    const label = n === 'auto' ? 'Auto (best available)' : `${n}${v && !v.ok ? ' (unavailable)' : ''}${info?.backend === n ? ' ✓' : ''}`;
+    const label = n === 'auto' ? 'Auto (best available)' : `${n}${v && !v.ok ? ((v as { software?: boolean }).software ? ' (software GPU)' : ' (unavailable)') : ''}${info?.backend === n ? ' ✓' : ''}`;
     return el('option', { text: label, attrs: { value: n } });
   }));
   sel.value = state.settings.backend;

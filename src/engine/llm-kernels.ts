@@ -65,6 +65,11 @@ export interface LlmKernelInfo {
   readonly kvTypes: readonly KvType[];
   /** Largest single weight, activation or cache layer in bytes (WebGPU: maxStorageBufferBindingSize). */
   readonly maxBufferBytes: number;
+  /**
+   * The kernels run on a software emulation of the device (a fallback WebGPU adapter such as
+   * SwiftShader): correct, but far slower than the CPU kernels, so backend choice tries them last.
+   */
+  readonly software?: boolean;
 }
 
 /** RoPE as ggml_rope_ext defines it, YaRN included; see src/engine/llm-rope.ts for the formula. */

@@ -9,7 +9,7 @@ export { LLM, type ChatOptions, type LlmMemory, type LoadOptions } from './api/l
 export type { FinishReason, GenerateOptions, GenerationResult, ResponseFormat, TokenEvent } from './api/generate.js';
 export type { ChatCompletion, ChatCompletionChunk, ChatCompletionParams, ChatCompletionUsage } from './api/openai.js';
 export type { LlmPlan, PlanOptions, PlanSuggestion } from './api/plan.js';
-export { DEFAULT_BACKENDS, type BackendChoice, type BackendVerdict } from './api/backends.js';
+export { DEFAULT_BACKENDS, type BackendChoice, type BackendVerdict, type SoftwareGpuPolicy } from './api/backends.js';
 export { FAMILIES, readConfig, supportedArchitectures, type Family, type ModelConfig } from './runner/config.js';
 export type { LoadProgress } from './runner/load.js';
 export { Sampler, type SamplingOptions, type TokenConstraint } from './sampling/sampler.js';

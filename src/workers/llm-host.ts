@@ -61,7 +61,7 @@ export function serveLlm(endpoint: Endpoint = globalThis as unknown as Endpoint)
   /** Loads on the first backend of `order` that works, skipping ones whose device is lost. */
   async function loadOn(src: GgufInput, order: readonly string[], o: LlmLoadOptions, signal?: AbortSignal, onProgress?: (p: LlmLoadProgress) => void, lost: LlmFallback[] = []): Promise<Loaded> {
     const t0 = performance.now();
-    const plan = await LLM.plan(src, { backends: order, contextSize: o.contextSize, kvType: o.kvType, batchSize: o.batchSize });
+    const plan = await LLM.plan(src, { backends: order, softwareGpu: o.softwareGpu, contextSize: o.contextSize, kvType: o.kvType, batchSize: o.batchSize });
     if (!plan.supported) throw new KilnError('E_MODEL_INVALID', `this model cannot run here: ${plan.reason}`, { arch: plan.arch });
     const fallbacks: LlmFallback[] = [...lost];
     for (const v of plan.backends) if (!v.ok) fallbacks.push({ backend: v.name, reason: v.reason ?? 'unavailable' });

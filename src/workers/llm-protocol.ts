@@ -8,7 +8,7 @@
  * flag the worker reads after every token (cross-origin isolated pages), or an `abort(op)` message,
  * which lands because the worker yields to its event loop between tokens when there is no flag.
  */
-import type { BackendVerdict, ChatMessage, FinishReason, GenerationResult, KvType, LlmPlan, ResponseFormat } from '../llm/index.js';
+import type { BackendVerdict, ChatMessage, FinishReason, GenerationResult, KvType, LlmPlan, ResponseFormat, SoftwareGpuPolicy } from '../llm/index.js';
 import type { Features } from './env.js';
 import type { Result, WireError } from './protocol.js';
 
@@ -30,6 +30,8 @@ export interface LlmWorkerHello {
 export interface LlmLoadOptions {
   /** Backends in order of preference; the first that can run the model does. Default webgpu, wasm, reference. */
   readonly backends?: readonly string[];
+  /** A software GPU adapter (SwiftShader) is tried last by default; 'allow' takes the list as given. */
+  readonly softwareGpu?: SoftwareGpuPolicy;
   readonly contextSize?: number;
   readonly kvType?: KvType;
   readonly batchSize?: number;
@@ -44,6 +46,7 @@ export interface LlmPlanOptions {
   readonly contextSize?: number;
   readonly kvType?: KvType;
   readonly backends?: readonly string[];
+  readonly softwareGpu?: SoftwareGpuPolicy;
 }
 
 /** A backend passed over, in the order asked, and why (WebGPU missing, device lost, no LLM kernels…). */

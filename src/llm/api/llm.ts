@@ -21,7 +21,7 @@ import { Transformer } from '../runner/forward.js';
 import { freeWeights, uploadWeights, type LoadProgress } from '../runner/load.js';
 import { allSpecs, planWeights, type ModelWeights } from '../runner/tensors.js';
 import { Tokenizer } from '../tokenizer/index.js';
-import { DEFAULT_BACKENDS, pickBackend, type BackendChoice } from './backends.js';
+import { DEFAULT_BACKENDS, pickBackend, type BackendChoice, type BackendVerdict, type SoftwareGpuPolicy } from './backends.js';
 import { evalPrompt, generateTokens, type GenerateOptions, type GenerationResult, type Session, type TokenEvent } from './generate.js';
 import { createCompletions } from './openai.js';
 import { DEFAULT_BATCH, defaultContext, planModel, type LlmPlan, type PlanOptions } from './plan.js';
@@ -29,6 +29,8 @@ import { DEFAULT_BATCH, defaultContext, planModel, type LlmPlan, type PlanOption
 export interface LoadOptions extends GgufOpenOptions {
   /** Backends to try, in order (names from the registry, or Backend objects). Default webgpu, wasm, reference. */
   backends?: readonly BackendChoice[];
+  /** A software GPU adapter (SwiftShader) is tried last by default; 'allow' takes the list as given. */
+  softwareGpu?: SoftwareGpuPolicy;
   /** Tokens the KV cache holds. Default: the training context, at most 4096. */
   contextSize?: number;
   /** KV cache precision. Default: the backend's preference (f16 on WebGPU with shader-f16, else f32). */
@@ -74,6 +76,8 @@ export class LLM {
     /** Name for API responses (general.name, or the file name). */
     readonly modelName: string,
     private readonly ownsBackend: boolean,
+    /** Each backend asked for, in order, up to the one chosen: whether it could run the model, and why not. */
+    readonly verdicts: readonly BackendVerdict[],
     private readonly chatTemplate?: string,
   ) {
     this.session = { t: transformer, tokens: [] };
@@ -99,7 +103,7 @@ export class LLM {
         throw new KilnError('E_SHAPE_MISMATCH', `the vocabulary has ${tokenizer.size} tokens but 'token_embd.weight' has ${plan.embed.rows} rows`, { tensor: 'token_embd.weight' });
       }
       const backends = opts.backends ?? DEFAULT_BACKENDS;
-      picked = await pickBackend(backends, allSpecs(plan));
+      picked = await pickBackend(backends, allSpecs(plan), opts.softwareGpu);
       const k = picked.kernels;
       const kvType = opts.kvType ?? k.info.kvTypes[0] ?? 'f32';
       if (!k.info.kvTypes.includes(kvType)) throw new KilnError('E_INPUT_INVALID', `backend '${picked.backend.name}' has no ${kvType} KV cache (it offers ${k.info.kvTypes.join(', ')})`);
@@ -115,7 +119,7 @@ export class LLM {
       }
       const name = cfg.name ?? file.shards[0]!.name.split(/[\\/]/).pop()!;
       const owns = !backends.includes(picked.backend);
-      return new LLM(cfg, tokenizer, picked.backend, k, weights, t, name, owns, opts.chatTemplate);
+      return new LLM(cfg, tokenizer, picked.backend, k, weights, t, name, owns, picked.verdicts, opts.chatTemplate);
     } catch (e) {
       if (picked && !(opts.backends ?? []).includes(picked.backend)) picked.backend.dispose?.();
       throw e;

@@ -10,7 +10,7 @@ import { openGguf, type GgufInput, type GgufOpenOptions } from '../../formats/gg
 import { readConfig, type ModelConfig } from '../runner/config.js';
 import { activationBytes, kvBytes } from '../runner/forward.js';
 import { allSpecs, planWeights, vocabSize, weightBytes } from '../runner/tensors.js';
-import { DEFAULT_BACKENDS, pickBackend, type BackendChoice, type BackendVerdict } from './backends.js';
+import { DEFAULT_BACKENDS, pickBackend, type BackendChoice, type BackendVerdict, type SoftwareGpuPolicy } from './backends.js';
 
 export interface PlanOptions extends GgufOpenOptions {
   /** Bytes the model may use (weights + KV cache + scratch). */
@@ -21,6 +21,8 @@ export interface PlanOptions extends GgufOpenOptions {
   kvType?: KvType;
   batchSize?: number;
   backends?: readonly BackendChoice[];
+  /** A software GPU adapter (SwiftShader) is tried last by default; 'allow' takes the list as given. */
+  softwareGpu?: SoftwareGpuPolicy;
 }
 
 export interface PlanSuggestion {
@@ -87,7 +89,7 @@ export async function planModel(source: GgufInput, o: PlanOptions = {}): Promise
     let verdicts: BackendVerdict[] = [];
     let kvTypes: readonly KvType[] = ['f32'];
     try {
-      const picked = await pickBackend(o.backends ?? DEFAULT_BACKENDS, list);
+      const picked = await pickBackend(o.backends ?? DEFAULT_BACKENDS, list, o.softwareGpu);
       backend = picked.backend.name;
       verdicts = picked.verdicts;
       kvTypes = picked.kernels.info.kvTypes;

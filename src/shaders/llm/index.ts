@@ -67,6 +67,7 @@ export function createWebGpuLlmKernels(rt: GpuRuntime, opts: LlmGpuOptions = {})
       // Weights split by rows into parts of at most the binding limit, so no weight is too big as a whole;
       // activations and KV cache layers are checked when allocated.
       maxBufferBytes: Number.MAX_SAFE_INTEGER,
+      software: rt.ctx.caps.adapter.isFallbackAdapter,
     },
     limits: { maxBindingBytes: g.maxBinding, tiledFrom: g.tiledFrom, subgroups: g.subgroups },
 

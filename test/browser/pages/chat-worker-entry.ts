@@ -19,7 +19,7 @@ const api = {
   /** The same greedy answer, once on the flaky 'webgpu' (lost after 12 token reads) and once on reference alone. */
   async fallback(model: string) {
     const w = await start();
-    const info = await w.load(model, { backends: ['webgpu', 'wasm', 'reference'], contextSize: 256 });
+    const info = await w.load(model, { backends: ['webgpu', 'wasm', 'reference'], softwareGpu: 'allow', contextSize: 256 });
     const fallbacks: unknown[] = [];
     const flaky = await drain(w.generate('Once upon a time', { temperature: 0, maxTokens: 40, onFallback: (f) => fallbacks.push(f) }));
     const after = w.info;
