@@ -26,7 +26,7 @@ test('first visit: load the sample, get a streamed reply; then offline: app, mod
   await expect(page.locator('#models li')).toContainText('1.1 MB');
   // Auto: this Chromium's WebGPU adapter is SwiftShader, a software fallback, so wasm runs the model and the app says why.
   await expect(page.locator('#backend-badge')).toHaveText('wasm');
-  expect((await notices(page)).join('\n')).toMatch(/WebGPU is not used \(its GPU adapter is a software fallback[^)]*\)\. Running on wasm/);
+  expect((await notices(page)).join('\n')).toMatch(/WebGPU is not used \(its GPU adapter is a software fallback, slower than the CPU kernels\)\. Running on wasm/);
   await expect(page.locator('#backend option[value="webgpu"]')).toContainText('(software GPU)');
   // stories260K has no chat template: the app says so and completes the text instead.
   expect((await notices(page)).join('\n')).toMatch(/no chat template: it is not a chat model/);

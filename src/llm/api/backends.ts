@@ -82,4 +82,4 @@ export async function pickBackend(choices: readonly BackendChoice[], specs: read
   throw new KilnError('E_BACKEND_UNAVAILABLE', `no backend can run this model (${list || 'no backends asked for'})`, { verdicts });
 }
 
-const SOFTWARE_REASON = "its GPU adapter is a software fallback (slower than the CPU kernels); softwareGpu: 'allow' uses it";
+const SOFTWARE_REASON = 'its GPU adapter is a software fallback, slower than the CPU kernels';
