@@ -17,7 +17,6 @@
 #define KILN_LLM_H
 #include "simd.h"
 
-typedef short i16;
 
 /* Weight type codes (mirrored in src/wasm/llm/types.ts). */
 #define LT_F32 0

@@ -10,6 +10,7 @@
  * rows/64 times in all and the activation slab (64 rows × 256 values) stays in L2.
  */
 #include "llm.h"
+#include "qdot.h"
 
 #define TB 16   /* activation panels (of 4 rows) per outer block: 64 rows */
 #define KCB 8   /* 32-value blocks per K chunk: 256 values */
@@ -58,18 +59,12 @@ static void qtile(const i16 *a, const float *ad, const float *as16, const i16 *w
   vf f00 = vload(t), f01 = vload(t + 4), f10 = vload(t + 8), f11 = vload(t + 12);
   vf f20 = vload(t + 16), f21 = vload(t + 20), f30 = vload(t + 24), f31 = vload(t + 28);
   for (i32 b = 0; b < nb; b++) {
-    v128_t c00 = wasm_i32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-    for (i32 kp = 0; kp < 16; kp++, a += 8, wq += 16) {
-      v128_t b0 = wasm_v128_load(wq), b1 = wasm_v128_load(wq + 8);
-      v128_t x = wasm_v128_load32_splat(a);
-      c00 = wasm_i32x4_add(c00, wasm_i32x4_dot_i16x8(x, b0)); c01 = wasm_i32x4_add(c01, wasm_i32x4_dot_i16x8(x, b1));
-      x = wasm_v128_load32_splat(a + 2);
-      c10 = wasm_i32x4_add(c10, wasm_i32x4_dot_i16x8(x, b0)); c11 = wasm_i32x4_add(c11, wasm_i32x4_dot_i16x8(x, b1));
-      x = wasm_v128_load32_splat(a + 4);
-      c20 = wasm_i32x4_add(c20, wasm_i32x4_dot_i16x8(x, b0)); c21 = wasm_i32x4_add(c21, wasm_i32x4_dot_i16x8(x, b1));
-      x = wasm_v128_load32_splat(a + 6);
-      c30 = wasm_i32x4_add(c30, wasm_i32x4_dot_i16x8(x, b0)); c31 = wasm_i32x4_add(c31, wasm_i32x4_dot_i16x8(x, b1));
-    }
+    v128_t c[8];
+    for (i32 i = 0; i < 8; i++) c[i] = wasm_i32x4_splat(0);
+    qdot_4x8(a, wq, 16, c);
+    a += 16 * 8;
+    wq += 16 * 16;
+    const v128_t c00 = c[0], c01 = c[1], c10 = c[2], c11 = c[3], c20 = c[4], c21 = c[5], c30 = c[6], c31 = c[7];
     const vf w0 = vload(wd + b * 8), w1 = vload(wd + b * 8 + 4), da = vload(ad + b * 4);
     vf s = SPLAT_LANE(da, 0);
     f00 = vmadd(wasm_f32x4_convert_i32x4(c00), vmul(w0, s), f00); f01 = vmadd(wasm_f32x4_convert_i32x4(c01), vmul(w1, s), f01);

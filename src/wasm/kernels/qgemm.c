@@ -7,8 +7,8 @@
  *   packed B: panel q (cols 8q..8q+7), pair kp: B[((q*KP + kp)*8 + j)*2 + {0,1}]
  */
 #include "conv.h"
+#include "qdot.h"
 
-typedef short i16;
 
 INLINE i32 ld8(const u8 *p, i32 sgn) { return sgn ? (i32)(i8)*p : (i32)*p; }
 
@@ -85,21 +85,11 @@ KEXPORT(qgemm_pp) void qgemm_pp(i32 M, i32 N, i32 K, const i16 *ap, const i16 *b
   for (i32 q = n_lo; q < n_hi; q++) {
     for (i32 p = m_lo; p < m_hi; p++) {
       const i16 *a = ap + p * KP * 8, *b = bp + q * KP * 16;
-      v128_t c00 = wasm_i32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-      for (i32 kp = 0; kp < KP; kp++, a += 8, b += 16) {
-        v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 8);
-        v128_t x = wasm_v128_load32_splat(a);
-        c00 = wasm_i32x4_add(c00, wasm_i32x4_dot_i16x8(x, b0)); c01 = wasm_i32x4_add(c01, wasm_i32x4_dot_i16x8(x, b1));
-        x = wasm_v128_load32_splat(a + 2);
-        c10 = wasm_i32x4_add(c10, wasm_i32x4_dot_i16x8(x, b0)); c11 = wasm_i32x4_add(c11, wasm_i32x4_dot_i16x8(x, b1));
-        x = wasm_v128_load32_splat(a + 4);
-        c20 = wasm_i32x4_add(c20, wasm_i32x4_dot_i16x8(x, b0)); c21 = wasm_i32x4_add(c21, wasm_i32x4_dot_i16x8(x, b1));
-        x = wasm_v128_load32_splat(a + 6);
-        c30 = wasm_i32x4_add(c30, wasm_i32x4_dot_i16x8(x, b0)); c31 = wasm_i32x4_add(c31, wasm_i32x4_dot_i16x8(x, b1));
-      }
+      v128_t acc[8];
+      for (i32 i = 0; i < 8; i++) acc[i] = wasm_i32x4_splat(0);
+      qdot_4x8(a, b, KP, acc);
       i32 t[32] __attribute__((aligned(16)));
-      wasm_v128_store(t, c00); wasm_v128_store(t + 4, c01); wasm_v128_store(t + 8, c10); wasm_v128_store(t + 12, c11);
-      wasm_v128_store(t + 16, c20); wasm_v128_store(t + 20, c21); wasm_v128_store(t + 24, c30); wasm_v128_store(t + 28, c31);
+      for (i32 i = 0; i < 8; i++) wasm_v128_store(t + i * 4, acc[i]);
       const i32 m0 = p * 4, n0 = q * 8;
       for (i32 r = 0; r < 4 && m0 + r < M; r++) {
         const i32 add = bias ? bias[m0 + r] : 0;

@@ -17,6 +17,7 @@ typedef long long i64;
 typedef unsigned char u8;
 typedef signed char i8;
 typedef unsigned short u16;
+typedef short i16;
 typedef v128_t vf;
 
 #define KEXPORT(name) __attribute__((export_name(#name))) 
