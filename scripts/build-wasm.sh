@@ -3,6 +3,7 @@
 #   kiln-simd.wasm      SIMD128
 #   kiln-relaxed.wasm   SIMD128 + relaxed SIMD (fused multiply-add)
 #   kiln-threads.wasm   SIMD128 + threads (imported shared memory, atomics)
+#   kiln-relaxed-threads.wasm   both: relaxed SIMD and threads
 # plus one kiln-<build>.ts per module holding its bytes as base64 (what the loader imports, so the
 # package needs no asset handling in Node, bundlers or browsers).
 #
@@ -47,7 +48,9 @@ build() { # name, extra flags...
 
 build simd
 build relaxed -mrelaxed-simd
-build threads -matomics -Wl,--shared-memory -Wl,--import-memory -Wl,--max-memory=4294967296
+THREADS=(-matomics -Wl,--shared-memory -Wl,--import-memory -Wl,--max-memory=4294967296)
+build threads "${THREADS[@]}"
+build relaxed-threads -mrelaxed-simd "${THREADS[@]}"
 chmod 644 "$OUT"/kiln-*.wasm
 
 if [[ $CHECK == 1 ]]; then

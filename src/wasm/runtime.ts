@@ -8,7 +8,13 @@ import { arrayClassOf, type TensorData } from '../engine/tensor.js';
 import { Heap } from './heap.js';
 import type { ThreadPool } from './pool.js';
 
-export type BuildName = 'simd' | 'relaxed' | 'threads';
+export type BuildName = 'simd' | 'relaxed' | 'threads' | 'relaxed-threads';
+
+/** Builds on shared memory, with a thread pool. */
+export const isThreadedBuild = (b: BuildName): boolean => b === 'threads' || b === 'relaxed-threads';
+
+/** Builds with relaxed SIMD (fused multiply-add). */
+export const isRelaxedBuild = (b: BuildName): boolean => b === 'relaxed' || b === 'relaxed-threads';
 
 /** Default work (roughly: multiply-adds or elements) below which a kernel runs on the calling thread alone. */
 export const PARALLEL_MIN_WORK = 1 << 15;

@@ -10,9 +10,10 @@ import { chooseBuild, loadRuntime } from '../../src/wasm/loader.js';
 const F: WasmFeatures = { simd: true, relaxedSimd: true, threads: true, sharedMemory: true, cores: 8, isNode: false };
 
 describe('chooseBuild', () => {
-  it('takes threads when memory can be shared, up to 4 by default', () => {
-    expect(chooseBuild(F, {})).toMatchObject({ build: 'threads', threads: 4 });
-    expect(chooseBuild({ ...F, cores: 2 }, {})).toMatchObject({ build: 'threads', threads: 2 });
+  it('takes a threads build when memory can be shared, up to 4 by default, with relaxed SIMD where it validates', () => {
+    expect(chooseBuild(F, {})).toMatchObject({ build: 'relaxed-threads', threads: 4 });
+    expect(chooseBuild({ ...F, cores: 2 }, {})).toMatchObject({ build: 'relaxed-threads', threads: 2 });
+    expect(chooseBuild({ ...F, relaxedSimd: false }, {})).toMatchObject({ build: 'threads', threads: 4 });
   });
   it('runs single-threaded without SharedArrayBuffer and says why', () => {
     const c = chooseBuild({ ...F, sharedMemory: false }, { numThreads: 2 });
@@ -27,6 +28,7 @@ describe('chooseBuild', () => {
     expect(code(() => chooseBuild({ ...F, simd: false }, {}))).toBe('E_BACKEND_UNAVAILABLE');
     expect(code(() => chooseBuild({ ...F, relaxedSimd: false }, { build: 'relaxed' }))).toBe('E_BACKEND_UNAVAILABLE');
     expect(code(() => chooseBuild({ ...F, sharedMemory: false }, { build: 'threads' }))).toBe('E_BACKEND_UNAVAILABLE');
+    expect(code(() => chooseBuild({ ...F, relaxedSimd: false }, { build: 'relaxed-threads' }))).toBe('E_BACKEND_UNAVAILABLE');
     expect(code(() => chooseBuild(F, { numThreads: 0 }))).toBe('E_INPUT_INVALID');
   });
 });
