@@ -6,7 +6,7 @@
  *   npx tsx bench/llm-kiln.ts model.gguf --backend reference --threads 1 --prompt 512 --gen 128 --runs 3
  *
  * --threads sets the wasm backend's thread count (wasmEnv.numThreads: 1 runs the relaxed-SIMD build,
- * as Chromium would; more runs the threads build). Node 20 validates relaxed SIMD only behind a V8 flag,
+ * as Chromium would; more runs the relaxed-SIMD + threads build). Node 20 validates relaxed SIMD only behind a V8 flag,
  * set here before the backend probes for it.
  */
 import v8 from 'node:v8';

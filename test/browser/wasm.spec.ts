@@ -1,6 +1,6 @@
 /**
  * The wasm op tests in headless Chromium: every case of test/wasm/cases against the reference backend,
- * on the SIMD, relaxed-SIMD and threads builds (the page is cross-origin isolated), and the fallback to
+ * on the SIMD, relaxed-SIMD, threads and relaxed-SIMD + threads builds (the page is cross-origin isolated), and the fallback to
  * one thread, with the reason, when the page is not.
  */
 import { expect, test } from '@playwright/test';
