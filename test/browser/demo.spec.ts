@@ -3,31 +3,15 @@
  * loads the bundled sample model, runs it, shows outputs, placement and per-op timing, and benches it
  * against onnxruntime-web. Screenshots are saved as test artifacts.
  */
-import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { buildIfStale } from './build-if-stale.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUILT = join(ROOT, 'demo/dist/index.html');
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const f of readdirSync(dir, { withFileTypes: true })) {
-    if (f.name === 'dist' || f.name === 'node_modules') continue;
-    const p = join(dir, f.name);
-    t = Math.max(t, f.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 test.beforeAll(async () => {
-  let builtAt = 0;
-  try {
-    builtAt = statSync(BUILT).mtimeMs;
-  } catch {}
-  if (builtAt > Math.max(newest(join(ROOT, 'demo')), newest(join(ROOT, 'src')))) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'demo/vite.config.ts'), logLevel: 'error' });
+  await buildIfStale(join(ROOT, 'demo/vite.config.ts'), BUILT, [join(ROOT, 'demo'), join(ROOT, 'src')]);
 });
 
 test('the demo loads the sample model, runs it and shows results', async ({ page }, testInfo) => {

@@ -2,32 +2,16 @@
  * Shared steps of the chat app's browser tests: build the app (when demo/chat or src changed since the
  * last build), open it, add models through its dialog, send messages and wait for the answers.
  */
-import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { buildIfStale } from '../build-if-stale.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 export const APP = '/demo/dist/chat/index.html';
 const BUILT = join(ROOT, 'demo/dist/chat/sw.js');
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const f of readdirSync(dir, { withFileTypes: true })) {
-    if (f.name === 'dist' || f.name === 'node_modules') continue;
-    const p = join(dir, f.name);
-    t = Math.max(t, f.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 export async function buildChat(): Promise<void> {
-  let builtAt = 0;
-  try {
-    builtAt = statSync(BUILT).mtimeMs;
-  } catch {}
-  if (builtAt > Math.max(newest(join(ROOT, 'demo/chat')), newest(join(ROOT, 'src')))) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'demo/chat/vite.config.ts'), logLevel: 'error' });
+  await buildIfStale(join(ROOT, 'demo/chat/vite.config.ts'), BUILT, [join(ROOT, 'demo/chat'), join(ROOT, 'src')]);
 }
 
 /** Settings stored before the app starts (the same JSON the settings dialog writes). */
