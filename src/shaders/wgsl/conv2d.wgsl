@@ -3,6 +3,7 @@
 // is gathered from the input with padding, strides and dilations. Same tiling as matmul.wgsl.
 // Bindings and defines: conv-io.wgsl.
 #include "conv-io"
+#include "gemm-tile"
 
 struct U {
   oc_per_group: u32, P: u32, K: u32, groups: u32,
@@ -12,9 +13,6 @@ struct U {
   dil_h: u32, dil_w: u32, act_alpha: f32, act_beta: f32,
 }
 
-const TILE = 32u;
-var<workgroup> As: array<array<vec4<f32>, 8>, 32>;  // [k][oc / 4]
-var<workgroup> Bs: array<array<vec4<f32>, 8>, 32>;  // [k][p / 4]
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
@@ -54,14 +52,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       Bs[r][q / 4u][q % 4u] = xv;
     }
     workgroupBarrier();
-    for (var k = 0u; k < TILE; k++) {
-      let av = As[k][lid.y];
-      let bv = Bs[k][lid.x];
-      acc[0] += av.x * bv;
-      acc[1] += av.y * bv;
-      acc[2] += av.z * bv;
-      acc[3] += av.w * bv;
-    }
+    tile_fma(&acc, lid.x, lid.y);
     workgroupBarrier();
   }
   for (var r = 0u; r < 4u; r++) {

@@ -3,11 +3,9 @@
 // A and B tiles of 32 along K staged in workgroup memory. Sizes need not be multiples of the tile.
 // Uniforms, bindings and defines: gemm-io.wgsl, plus TRANS_A (Gemm's transA).
 #include "gemm-io"
+#include "gemm-tile"
 
-const TILE = 32u;
 // Both tiles are stored [k][vec4 of m or n], so the inner loop reads two vec4s per step of k.
-var<workgroup> As: array<array<vec4<f32>, 8>, 32>;  // [k][m / 4]
-var<workgroup> Bs: array<array<vec4<f32>, 8>, 32>;  // [k][n / 4]
 
 fn load_a(off: u32, m: u32, k: u32) -> f32 {
   if (m >= u.M || k >= u.K) { return 0.0; }
@@ -40,14 +38,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       Bs[r][q / 4u][q % 4u] = load_b(b_off, k0 + r, col0 + q);
     }
     workgroupBarrier();
-    for (var k = 0u; k < TILE; k++) {
-      let av = As[k][lid.y];
-      let bv = Bs[k][lid.x];
-      acc[0] += av.x * bv;
-      acc[1] += av.y * bv;
-      acc[2] += av.z * bv;
-      acc[3] += av.w * bv;
-    }
+    tile_fma(&acc, lid.x, lid.y);
     workgroupBarrier();
   }
   let out_off = wid.z * u.M * u.N;
